@@ -1,0 +1,602 @@
+"""The LiLAW training engine, shared by every estimator.
+
+:class:`LiLAWMixin` goes in front of a skorch net class
+(``class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier)``) and adds, through
+skorch's extension points only:
+
+- ``fit`` / ``partial_fit``: scikit-learn input validation, ``sample_origin``,
+  the held-out meta split, seeding; training itself is skorch's fit loop;
+- ``get_loss``: the LiLAW-weighted loss of a training batch (Algorithm 1,
+  step 1), with alpha, beta, delta frozen;
+- ``train_step``: skorch's model step followed by the meta step (Algorithm 1,
+  step 2) on one meta batch;
+- ``on_epoch_begin`` / ``on_epoch_end``: per-epoch records in ``history``.
+
+A task (classification, multi-label, regression) supplies only its targets'
+validation, its per-sample LiLAW weights and the module's output size.
+"""
+
+import inspect
+import numbers
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet
+from skorch.dataset import get_len
+from skorch.utils import is_dataset, to_tensor
+
+from ._data import LiLAWDataset
+from ._device import check_device_available, resolve_device
+from ._meta_sampler import MetaBatchSampler
+from ._meta_split import meta_split_size, select_meta_indices
+from ._mlp import MLP
+from ._origin import check_sample_origin
+
+__all__ = ["LiLAWMixin"]
+
+_SEED_MAX = np.iinfo(np.int32).max
+_META_ORIGINS = (None, "real", "synthetic", "any")
+
+
+class _FitState:
+    """What one call to ``fit`` needs beside the net; dropped when it ends.
+
+    Holding the meta split here (and not as fitted attributes) keeps training
+    data out of pickled estimators.
+    """
+
+    def __init__(self, meta_sampler, device):
+        self.meta = meta_sampler
+        # Per-epoch sums of weights and row counts, [real, synthetic], kept on
+        # the device so that logging needs no host synchronisation per batch.
+        self.weight_sums = torch.zeros(2, device=device)
+        self.row_counts = torch.zeros(2, device=device)
+
+    def reset_epoch(self):
+        self.weight_sums.zero_()
+        self.row_counts.zero_()
+
+    def add_weights(self, weights, is_synthetic):
+        if is_synthetic is None:
+            is_synthetic = torch.zeros(
+                weights.shape[0], dtype=torch.bool, device=weights.device
+            )
+        group = is_synthetic.long()
+        self.weight_sums.index_add_(0, group, weights.to(self.weight_sums.dtype))
+        self.row_counts.index_add_(0, group, torch.ones_like(self.weight_sums[group]))
+
+    def mean_weights(self):
+        sums, counts = self.weight_sums.tolist(), self.row_counts.tolist()
+        return [s / c if c else float("nan") for s, c in zip(sums, counts)]
+
+
+def _check_real(value, name, low=None):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+    ):
+        raise ValueError(f"{name} must be a finite real number; got {value!r}.")
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}; got {value!r}.")
+
+
+class LiLAWMixin:
+    """LiLAW training for a skorch net; see the module docstring.
+
+    Subclasses implement ``_validate_targets``, ``_lilaw_weights`` and
+    ``_n_outputs``, and may override ``_meta_min_size``.
+    """
+
+    # skorch sets these three in ``__init__``; scikit-learn wants ``__init__``
+    # to store parameters only, so their before-fit values live on the class.
+    initialized_ = False
+    history_ = None
+    virtual_params_ = MappingProxyType({})
+
+    # The learnable scalars move between devices with the module on pickling.
+    cuda_dependent_attributes_ = NeuralNet.cuda_dependent_attributes_ + [
+        "lilaw_scalars_"
+    ]
+
+    # Request ``sample_origin`` by default when metadata routing is enabled, so
+    # that Pipeline, cross_validate and GridSearchCV pass it without a
+    # ``set_fit_request`` call.
+    __metadata_request__fit = {"sample_origin": True}
+    __metadata_request__partial_fit = {"sample_origin": True}
+
+    _fit_state = None
+
+    # scikit-learn's repr (changed parameters only) instead of skorch's.
+    __repr__ = BaseEstimator.__repr__
+
+    def __init__(
+        self,
+        module=None,
+        *,
+        hidden_layer_sizes=(100,),
+        alpha=10.0,
+        beta=2.0,
+        delta=6.0,
+        meta_lr=0.005,
+        meta_weight_decay=1e-4,
+        warmup_epochs=1,
+        meta_size=0.05,
+        meta_origin=None,
+        detach_weights=False,
+        lilaw=True,
+        random_state=None,
+        **kwargs,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.alpha = alpha
+        self.beta = beta
+        self.delta = delta
+        self.meta_lr = meta_lr
+        self.meta_weight_decay = meta_weight_decay
+        self.warmup_epochs = warmup_epochs
+        self.meta_size = meta_size
+        self.meta_origin = meta_origin
+        self.detach_weights = detach_weights
+        self.lilaw = lilaw
+        self.random_state = random_state
+        super().__init__(module, **kwargs)
+        for name in ("history_", "initialized_", "virtual_params_"):
+            self.__dict__.pop(name, None)
+
+    # ------------------------------------------------------------------
+    # parameters
+    # ------------------------------------------------------------------
+    @property
+    def device(self):
+        """The torch device in use: ``'auto'`` resolved for this machine."""
+        return resolve_device(self.__dict__.get("device", "cpu"))
+
+    @device.setter
+    def device(self, value):
+        self.__dict__["device"] = value
+
+    def get_params(self, deep=True, **kwargs):
+        params = super().get_params(deep=deep, **kwargs)
+        if "device" in self.__dict__:
+            params["device"] = self.__dict__["device"]  # as given, e.g. 'auto'
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, skorch-style (``module__*``, ``callbacks__*``, ...).
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        if not self.initialized_ and "callbacks" in params:
+            # skorch builds the callbacks as soon as they are set; scikit-learn
+            # expects values to be checked in fit, so an unfitted net only
+            # stores them.
+            self.__dict__["callbacks"] = params.pop("callbacks")
+        return super().set_params(**params)
+
+    def _get_param_names(self):
+        # skorch takes every public attribute as a parameter; private state
+        # (names starting with "_") is not one.
+        return [k for k in super()._get_param_names() if not k.startswith("_")]
+
+    def _check_lilaw_params(self):
+        for name in ("alpha", "beta", "delta"):
+            _check_real(getattr(self, name), name)
+        if self.alpha < 1:
+            raise ValueError(
+                f"alpha must be >= 1 (LiLAW clamps it there); got {self.alpha}."
+            )
+        if self.delta < self.beta:
+            raise ValueError(
+                "delta must be >= beta (LiLAW clamps it there); got "
+                f"delta={self.delta}, beta={self.beta}."
+            )
+        _check_real(self.meta_lr, "meta_lr", low=0)
+        _check_real(self.meta_weight_decay, "meta_weight_decay", low=0)
+        if (
+            not isinstance(self.warmup_epochs, numbers.Integral)
+            or self.warmup_epochs < 0
+        ):
+            raise ValueError(
+                f"warmup_epochs must be an int >= 0; got {self.warmup_epochs!r}."
+            )
+        if self.meta_origin not in _META_ORIGINS:
+            raise ValueError(
+                "meta_origin must be None, 'real', 'synthetic' or 'any'; got "
+                f"{self.meta_origin!r}."
+            )
+        for name in ("detach_weights", "lilaw"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(
+                    f"{name} must be True or False; got {getattr(self, name)!r}."
+                )
+        sizes = self.hidden_layer_sizes
+        if not isinstance(sizes, (tuple, list)) or not all(
+            isinstance(s, numbers.Integral) and s > 0 for s in sizes
+        ):
+            raise ValueError(
+                f"hidden_layer_sizes must be a tuple of positive ints; got {sizes!r}."
+            )
+        meta_split_size(self.meta_size, 1_000_000, 1)  # type and range only
+        check_device_available(self.__dict__.get("device", "cpu"))
+
+    # ------------------------------------------------------------------
+    # components
+    # ------------------------------------------------------------------
+    def initialize_module(self):
+        """Build the module; the default is an :class:`MLP` sized from the data.
+
+        A module class whose ``__init__`` takes ``n_features_in`` or
+        ``n_outputs`` gets them from the data unless given as ``module__*``.
+        """
+        kwargs = self.get_params_for("module")
+        module = MLP if self.module is None else self.module
+        if not isinstance(module, torch.nn.Module):
+            accepted = inspect.signature(module).parameters
+            if self.module is None:
+                kwargs.setdefault("hidden_layer_sizes", tuple(self.hidden_layer_sizes))
+            for name, value in self._data_shape_kwargs().items():
+                if name in accepted:
+                    kwargs.setdefault(name, value)
+        self.module_ = self.initialized_instance(module, kwargs)
+        return self
+
+    def _data_shape_kwargs(self):
+        if not hasattr(self, "n_features_in_"):
+            if self.module is None:
+                raise ValueError(
+                    "The default MLP module is sized from the data: call fit, or "
+                    "pass module__n_features_in and module__n_outputs."
+                )
+            return {}
+        return {"n_features_in": self.n_features_in_, "n_outputs": self._n_outputs()}
+
+    def initialize_criterion(self):
+        """Build the criterion with ``reduction='none'``: LiLAW weighs each sample."""
+        kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        if not isinstance(criterion, torch.nn.Module):
+            if "reduction" in inspect.signature(criterion).parameters:
+                kwargs.setdefault("reduction", "none")
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        return self
+
+    def initialize(self):
+        """Initialise module, criterion, optimizer, history and LiLAW scalars."""
+        super().initialize()
+        self.lilaw_scalars_ = torch.tensor(
+            [self.alpha, self.beta, self.delta],
+            dtype=torch.float32,
+            device=self.device,
+            requires_grad=True,
+        )
+        return self
+
+    # ------------------------------------------------------------------
+    # fitting
+    # ------------------------------------------------------------------
+    def fit(self, X, y, sample_origin=None, **fit_params):
+        """Fit the module with LiLAW weighting on the rows outside the meta split.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training data. Numpy arrays, pandas DataFrames and torch tensors
+            on the CPU are accepted; data is converted to float32.
+        y : array-like
+            Targets.
+        sample_origin : array-like of shape (n_samples,), default=None
+            Which rows are real and which synthetic: booleans (True =
+            synthetic), 0/1, or ``'real'``/``'synthetic'``. None means every
+            row is real.
+        **fit_params : dict
+            Passed to the module's ``forward`` (skorch convention).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        reset = not (self.warm_start and self.initialized_)
+        return self._fit(X, y, sample_origin, fit_params, reset=reset, method="fit")
+
+    def partial_fit(self, X, y, classes=None, sample_origin=None, **fit_params):
+        """Continue training for ``max_epochs`` on new data, without re-initialising.
+
+        The meta split is drawn from the rows passed to this call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training data.
+        y : array-like
+            Targets.
+        classes : array-like, default=None
+            Classifiers only: all class labels, needed on the first call if
+            it does not show every class.
+        sample_origin : array-like of shape (n_samples,), default=None
+            As in :meth:`fit`.
+        **fit_params : dict
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(
+            X,
+            y,
+            sample_origin,
+            fit_params,
+            reset=not self.initialized_,
+            method="partial_fit",
+            classes=classes,
+        )
+
+    def _fit(self, X, y, sample_origin, fit_params, *, reset, method, classes=None):
+        self._check_lilaw_params()
+        # Seed from random_state, inside a forked RNG so that the caller's
+        # global torch RNG is left as it was.
+        seed = int(check_random_state(self.random_state).randint(_SEED_MAX))
+        if not reset and self.history_ is not None:
+            seed = (seed + len(self.history_)) % _SEED_MAX  # a new order per call
+        device = torch.device(self.device)
+        cuda = [device.index or 0] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=cuda):
+            torch.manual_seed(seed)
+            X, y_arr, is_synthetic, stratify = self._validate_fit_data(
+                X, y, sample_origin, reset=reset, classes=classes
+            )
+            meta_indices = self._draw_meta_split(is_synthetic, stratify, seed)
+            if reset or not self.initialized_:
+                self.initialize()
+            self._train(X, y_arr, is_synthetic, meta_indices, fit_params, method)
+        return self
+
+    def _validate_fit_data(self, X, y, sample_origin, *, reset, classes=None):
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float32,
+            allow_nd=True,
+            **self._y_validation_kwargs(),
+        )
+        is_synthetic = check_sample_origin(sample_origin, X.shape[0])
+        y, stratify = self._validate_targets(y, reset=reset, classes=classes)
+        return X, y, is_synthetic, stratify
+
+    def _draw_meta_split(self, is_synthetic, stratify, seed):
+        if not self.lilaw:
+            return np.array([], dtype=int)  # plain training uses every row
+        origin = self.meta_origin
+        if origin is None:
+            origin = "real" if is_synthetic.any() else "any"
+        allowed = {
+            "real": ~is_synthetic,
+            "synthetic": is_synthetic,
+            "any": np.ones_like(is_synthetic),
+        }[origin]
+        n_meta = meta_split_size(
+            self.meta_size, is_synthetic.shape[0], self._meta_min_size()
+        )
+        return select_meta_indices(
+            allowed, n_meta, stratify=stratify, random_state=seed, origin_name=origin
+        )
+
+    def _train(self, X, y, is_synthetic, meta_indices, fit_params, method):
+        device = self.device
+        self.meta_indices_ = meta_indices
+        train_rows = np.ones(X.shape[0], dtype=bool)
+        train_rows[meta_indices] = False
+        if train_rows.all():
+            X_train, y_train, origin_train = X, y, is_synthetic
+        else:
+            X_train, y_train, origin_train = (
+                X[train_rows],
+                y[train_rows],
+                is_synthetic[train_rows],
+            )
+        # Data moves to the training device once per fit, not once per batch.
+        dataset = LiLAWDataset(
+            torch.as_tensor(X_train).to(device),
+            torch.as_tensor(y_train).to(device),
+            torch.as_tensor(origin_train).to(device),
+        )
+        self.n_train_samples_ = len(dataset)
+        self._fit_state = None
+        if self.lilaw:
+            meta = MetaBatchSampler(
+                torch.as_tensor(X[meta_indices]).to(device),
+                torch.as_tensor(y[meta_indices]).to(device),
+                self.batch_size if self.batch_size != -1 else len(meta_indices),
+            )
+            self._fit_state = _FitState(meta, device)
+        try:
+            super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
+        finally:
+            self._fit_state = None
+        if self.lilaw:
+            alpha, beta, delta = self.lilaw_scalars_.detach().cpu().tolist()
+            self.lilaw_params_ = {"alpha": alpha, "beta": beta, "delta": delta}
+
+    def check_data(self, X, y=None):
+        # Inputs are validated in ``fit`` before skorch's loop sees them.
+        pass
+
+    # ------------------------------------------------------------------
+    # data plumbing
+    # ------------------------------------------------------------------
+    def get_dataset(self, X, y=None):
+        """Wrap arrays as a :class:`LiLAWDataset`; datasets pass through."""
+        if is_dataset(X):
+            return X
+        X = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
+        return LiLAWDataset(X, None if y is None else torch.as_tensor(y))
+
+    def get_iterator(self, dataset, training=False):
+        """Return the batch iterator; training batches are shuffled by default."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = get_len(dataset)
+        if training:
+            kwargs.setdefault("shuffle", True)
+        return getattr(self, prefix)(dataset, **kwargs)
+
+    def infer(self, x, **fit_params):
+        """Run the module on a batch; ``sample_origin`` is kept from ``forward``."""
+        if isinstance(x, Mapping) and "sample_origin" in x:
+            x = x["X"]
+        return super().infer(x, **fit_params)
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        return validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+
+    # ------------------------------------------------------------------
+    # Algorithm 1
+    # ------------------------------------------------------------------
+    def _per_sample_loss(self, y_pred, y_true):
+        losses = self.criterion_(y_pred, y_true)
+        if losses.ndim == 0:
+            raise ValueError(
+                "The criterion returned one loss for the whole batch; LiLAW needs "
+                "one loss per sample. Pass a criterion class (it is built with "
+                "reduction='none') or an instance built with reduction='none'."
+            )
+        return losses.reshape(losses.shape[0], -1).mean(dim=1)
+
+    def _lilaw_active(self):
+        """True after the warm-up epochs of a LiLAW fit."""
+        return self._fit_state is not None and len(self.history) > self.warmup_epochs
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Mean loss of a batch, LiLAW-weighted on training batches after warm-up.
+
+        alpha, beta and delta are frozen here; the model receives gradient
+        through the weights unless ``detach_weights=True``.
+        """
+        y_true = to_tensor(y_true, device=self.device)
+        losses = self._per_sample_loss(y_pred, y_true)
+        state = self._fit_state
+        if not training or state is None:
+            return losses.mean()
+        alpha, beta, delta = self.lilaw_scalars_.detach()
+        weights = self._lilaw_weights(y_pred, y_true, alpha, beta, delta)
+        origin = X.get("sample_origin") if isinstance(X, Mapping) else None
+        state.add_weights(weights.detach(), origin)
+        if not self._lilaw_active():
+            return losses.mean()  # warm-up: plain training, weights only logged
+        if self.detach_weights:
+            weights = weights.detach()
+        return (weights * losses).mean()
+
+    def train_step(self, batch, **fit_params):
+        """Model step (skorch's), then one LiLAW meta step after warm-up."""
+        step = super().train_step(batch, **fit_params)
+        if self._lilaw_active():
+            self._meta_step()
+        return step
+
+    def _meta_step(self):
+        X_meta, y_meta = self._fit_state.meta.next()
+        # theta is frozen: the forward pass needs no graph, and eval mode keeps
+        # dropout off and batch-norm statistics untouched by meta rows.
+        self._set_training(False)
+        with torch.no_grad():
+            y_pred = self.infer(X_meta)
+            losses = self._per_sample_loss(y_pred, y_meta)
+        scalars = self.lilaw_scalars_
+        weights = self._lilaw_weights(
+            y_pred, y_meta, scalars[0], scalars[1], scalars[2]
+        )
+        (grad,) = torch.autograd.grad((weights * losses).mean(), scalars)
+        with torch.no_grad():
+            scalars.sub_(self.meta_lr * (grad + self.meta_weight_decay * scalars))
+            scalars[0].clamp_(min=1.0)  # alpha >= 1
+            scalars[2] = torch.maximum(scalars[2], scalars[1])  # delta >= beta
+
+    # ------------------------------------------------------------------
+    # history
+    # ------------------------------------------------------------------
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(
+            net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs
+        )
+        if self._fit_state is not None:
+            self._fit_state.reset_epoch()
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Record alpha, beta, delta, mean weights by origin and the meta loss."""
+        super().on_epoch_end(
+            net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs
+        )
+        state = self._fit_state
+        if state is None:
+            return
+        alpha, beta, delta = self.lilaw_scalars_.detach().cpu().tolist()
+        weight_real, weight_synthetic = state.mean_weights()
+        record = self.history.record
+        record("alpha", alpha)
+        record("beta", beta)
+        record("delta", delta)
+        record("weight_real", weight_real)
+        record("weight_synthetic", weight_synthetic)
+        record("meta_loss", self._meta_loss(state.meta))
+
+    def _meta_loss(self, meta):
+        """Unweighted mean loss of the model on the whole meta split."""
+        self._set_training(False)
+        total = torch.zeros((), device=meta.X.device)
+        step = max(meta.batch_size, 1)
+        with torch.no_grad():
+            for start in range(0, len(meta), step):
+                X_part = meta.X[start : start + step]
+                y_part = meta.y[start : start + step]
+                total += self._per_sample_loss(self.infer(X_part), y_part).sum()
+        return total.item() / len(meta)
+
+    # ------------------------------------------------------------------
+    # pickling
+    # ------------------------------------------------------------------
+    def __setstate__(self, state):
+        requested = state.get("device", "cpu")
+        # skorch maps tensors onto state['device']; 'auto' means this machine's.
+        state["device"] = resolve_device(requested)
+        super().__setstate__(state)
+        if requested == "auto":
+            self.__dict__["device"] = "auto"
+
+    # ------------------------------------------------------------------
+    # task hooks
+    # ------------------------------------------------------------------
+    def _y_validation_kwargs(self):
+        return {}
+
+    def _meta_min_size(self):
+        return 1
+
+    def _validate_targets(self, y, *, reset, classes=None):  # pragma: no cover
+        raise NotImplementedError
+
+    def _lilaw_weights(self, y_pred, y_true, alpha, beta, delta):  # pragma: no cover
+        raise NotImplementedError
+
+    def _n_outputs(self):  # pragma: no cover
+        raise NotImplementedError

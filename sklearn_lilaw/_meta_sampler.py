@@ -1,0 +1,45 @@
+"""Random mini-batches from the meta split, one per training step."""
+
+import torch
+
+__all__ = ["MetaBatchSampler"]
+
+
+class MetaBatchSampler:
+    """Hand out random meta batches without replacement, cycling forever.
+
+    Each call to :meth:`next` returns the next ``batch_size`` rows of a random
+    permutation of the meta split, and draws a new permutation when one is
+    used up, so every meta row is seen equally often and a step costs one
+    indexing call (no per-step permutation of the whole split). When the meta
+    split is no larger than a batch, every step uses all of it.
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        Meta rows and targets, already on the training device.
+    batch_size : int
+        Rows per meta batch.
+    """
+
+    def __init__(self, X, y, batch_size):
+        self.X = X
+        self.y = y
+        self.batch_size = min(int(batch_size), X.shape[0])
+        self._order = None
+        self._position = 0
+
+    def __len__(self):
+        return self.X.shape[0]
+
+    def next(self):
+        """Return ``(X_batch, y_batch)``."""
+        n = self.X.shape[0]
+        if self.batch_size == n:
+            return self.X, self.y
+        if self._order is None or self._position + self.batch_size > n:
+            self._order = torch.randperm(n, device=self.X.device)
+            self._position = 0
+        index = self._order[self._position : self._position + self.batch_size]
+        self._position += self.batch_size
+        return self.X[index], self.y[index]

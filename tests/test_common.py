@@ -1,0 +1,27 @@
+"""scikit-learn's estimator checks: the acceptance suite for API compatibility."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_lilaw import LiLAWClassifier
+
+
+def _instances():
+    # Small and quick, yet enough epochs for the checks that demand a decent
+    # score (check_classifiers_train asks for 83% accuracy on easy blobs).
+    yield LiLAWClassifier(
+        hidden_layer_sizes=(16,), max_epochs=25, lr=0.02, batch_size=32, random_state=0
+    )
+
+
+# No expected failures: every check must pass.
+EXPECTED_FAILED_CHECKS = {}
+
+
+@parametrize_with_checks(
+    list(_instances()),
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
+        type(est).__name__, {}
+    ),
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
