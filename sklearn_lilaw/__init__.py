@@ -13,18 +13,24 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "e.g. `pip install torch`, then `pip install sklearn-lilaw`."
     ) from exc
 
-from . import weights
+from . import datasets, weights
+from ._augment import GaussianAugmenter, augment_ecg
 from ._classifier import LiLAWClassifier
 from ._data import LiLAWDataset, TensorBatchIterator
+from ._lstm import StackedLSTM
 from ._mlp import MLP
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "GaussianAugmenter",
     "LiLAWClassifier",
     "LiLAWDataset",
     "MLP",
+    "StackedLSTM",
     "TensorBatchIterator",
+    "augment_ecg",
+    "datasets",
     "weights",
     "__version__",
 ]

@@ -145,9 +145,22 @@ class LiLAWMixin:
         self.detach_weights = detach_weights
         self.lilaw = lilaw
         self.random_state = random_state
-        super().__init__(module, **kwargs)
+        self.__dict__["_storing_params"] = True
+        try:
+            super().__init__(module, **kwargs)
+        finally:
+            del self.__dict__["_storing_params"]
         for name in ("history_", "initialized_", "virtual_params_"):
             self.__dict__.pop(name, None)
+
+    def __setattr__(self, name, value):
+        if self.__dict__.get("_storing_params"):
+            # Parameters given to __init__ (a module or criterion instance,
+            # say) are stored as they are; skorch's registration of torch
+            # components applies once the net is initialised.
+            object.__setattr__(self, name, value)
+        else:
+            super().__setattr__(name, value)
 
     # ------------------------------------------------------------------
     # parameters
@@ -416,7 +429,6 @@ class LiLAWMixin:
             torch.as_tensor(origin_train).to(device),
         )
         self.n_train_samples_ = len(dataset)
-        self._fit_state = None
         if self.lilaw:
             meta = MetaBatchSampler(
                 torch.as_tensor(X[meta_indices]).to(device),
@@ -427,7 +439,7 @@ class LiLAWMixin:
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
         finally:
-            self._fit_state = None
+            self.__dict__.pop("_fit_state", None)
         if self.lilaw:
             alpha, beta, delta = self.lilaw_scalars_.detach().cpu().tolist()
             self.lilaw_params_ = {"alpha": alpha, "beta": beta, "delta": delta}
@@ -465,6 +477,8 @@ class LiLAWMixin:
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
+        if is_dataset(X):
+            return X  # skorch's scoring callbacks pass datasets through
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
         return validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)

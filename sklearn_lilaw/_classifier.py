@@ -101,7 +101,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         Class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     module_ : torch.nn.Module
         The trained network.

@@ -30,7 +30,9 @@ __all__ = ["LiLAWWeights", "multiclass_weights"]
 class LiLAWWeights(NamedTuple):
     """The three LiLAW weight components of each sample, each of shape (n,).
 
-    The total weight is ``easy + hard + moderate``.
+    The total weight is ``easy + hard + moderate``. The classification bounds
+    below hold for alpha, beta >= 1 (LiLAW keeps alpha >= 1, and beta only
+    grows from its default of 2).
 
     Attributes
     ----------

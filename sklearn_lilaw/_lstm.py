@@ -1,0 +1,136 @@
+"""A stacked LSTM classifier for sequences, the model of the ECG5000 experiments."""
+
+import numbers
+
+from torch import nn
+
+__all__ = ["StackedLSTM"]
+
+
+def _check_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1; got {value!r}.")
+
+
+class StackedLSTM(nn.Module):
+    """Stacked LSTM that scores a sequence from its last time step.
+
+    ``num_layers`` LSTM layers read the sequence; the top layer's hidden
+    state at the last time step goes through a linear layer to
+    ``n_outputs`` raw scores (logits).
+
+    The LiLAW estimators fill ``n_outputs`` from the data when given the
+    class (``module=StackedLSTM``). The number of channels is
+    ``input_size``, never taken from the data: for ``(n_samples,
+    n_timesteps)`` input, the estimators' ``n_features_in_`` counts time
+    steps, not channels.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Number of outputs (classes).
+    input_size : int, default=1
+        Channels per time step. Input of shape ``(n_samples, n_timesteps)``
+        is one channel and needs ``input_size=1``.
+    hidden_size : int, default=64
+        Width of each LSTM layer.
+    num_layers : int, default=2
+        Number of stacked LSTM layers.
+    dropout : float in [0, 1), default=0.0
+        Dropout between LSTM layers and on the last hidden state before the
+        linear layer; active in training mode only.
+
+    Attributes
+    ----------
+    lstm : torch.nn.LSTM
+        The recurrent layers (``batch_first=True``).
+    head : torch.nn.Linear
+        The output layer.
+
+    See Also
+    --------
+    MLP : The default module, for tabular data.
+
+    Notes
+    -----
+    The LiLAW paper trains a 2-layer stacked LSTM from scratch on ECG5000
+    (Adam, lr 1e-3, batch 512, 500 epochs); it does not give the width.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw import StackedLSTM
+    >>> net = StackedLSTM(n_outputs=5, hidden_size=16)
+    >>> net(torch.zeros(8, 140)).shape          # (n_samples, n_timesteps)
+    torch.Size([8, 5])
+    >>> net3 = StackedLSTM(n_outputs=5, input_size=3, hidden_size=16)
+    >>> net3(torch.zeros(8, 140, 3)).shape      # (n_samples, n_timesteps, channels)
+    torch.Size([8, 5])
+
+    With a LiLAW estimator, pass the class and set its parameters with
+    ``module__*``:
+
+    >>> from sklearn_lilaw import LiLAWClassifier
+    >>> from sklearn_lilaw.datasets import load_ecg5000
+    >>> X, y = load_ecg5000(return_X_y=True)
+    >>> clf = LiLAWClassifier(
+    ...     module=StackedLSTM, module__hidden_size=16, max_epochs=2, random_state=0
+    ... )
+    >>> clf.fit(X, y).predict_proba(X[:3]).shape
+    (3, 5)
+    """
+
+    def __init__(
+        self, n_outputs, input_size=1, hidden_size=64, num_layers=2, dropout=0.0
+    ):
+        super().__init__()
+        for name, value in [
+            ("n_outputs", n_outputs),
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+        ]:
+            _check_int(value, name)
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, numbers.Real)
+            or not 0 <= dropout < 1
+        ):
+            raise ValueError(f"dropout must be a float in [0, 1); got {dropout!r}.")
+        self.input_size = int(input_size)
+        self.lstm = nn.LSTM(
+            input_size=self.input_size,
+            hidden_size=int(hidden_size),
+            num_layers=int(num_layers),
+            batch_first=True,
+            # torch applies this between layers only (and warns for 1 layer).
+            dropout=float(dropout) if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(float(dropout))
+        self.head = nn.Linear(int(hidden_size), int(n_outputs))
+
+    def forward(self, X):
+        """Return raw scores of shape (n_samples, n_outputs).
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, input_size)
+            Sequences; a 2-d tensor is one channel.
+
+        Returns
+        -------
+        scores : torch.Tensor of shape (n_samples, n_outputs)
+            Logits.
+        """
+        if X.ndim == 2:
+            X = X.unsqueeze(-1)
+        if X.ndim != 3 or X.shape[-1] != self.input_size:
+            raise ValueError(
+                "StackedLSTM expects input of shape (n_samples, n_timesteps) or "
+                f"(n_samples, n_timesteps, {self.input_size}) (input_size="
+                f"{self.input_size}); got shape {tuple(X.shape)}."
+            )
+        X = X.to(self.head.weight.dtype)
+        _, (hidden, _) = self.lstm(X)
+        return self.head(self.dropout(hidden[-1]))

@@ -1,0 +1,110 @@
+"""scikit-learn meta-estimators, with metadata routing off and on."""
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    cross_val_score,
+    cross_validate,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_lilaw import LiLAWClassifier
+
+FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+CV = KFold(3, shuffle=True, random_state=0)
+
+
+@pytest.fixture(params=[False, True], ids=["routing-off", "routing-on"])
+def routing(request):
+    with sklearn.config_context(enable_metadata_routing=request.param):
+        yield request.param
+
+
+def _meta_rows_are_real(result, is_synthetic):
+    """Each fold's meta split holds only real rows of that fold's training part."""
+    for est, train in zip(result["estimator"], result["indices"]["train"]):
+        fold_origin = is_synthetic[train]
+        assert est.n_train_samples_ + len(est.meta_indices_) == len(train)
+        assert not fold_origin[est.meta_indices_].any()
+
+
+def test_cross_validate_slices_sample_origin_per_fold(classification_data, routing):
+    X, y, is_synthetic = classification_data
+    clf = LiLAWClassifier(**FAST, random_state=0)
+    result = cross_validate(
+        clf,
+        X,
+        y,
+        cv=CV,
+        params={"sample_origin": is_synthetic},
+        return_estimator=True,
+        return_indices=True,
+    )
+    _meta_rows_are_real(result, is_synthetic)
+    assert np.all(result["test_score"] > 0.4)
+    scores = cross_val_score(clf, X, y, cv=CV, params={"sample_origin": is_synthetic})
+    np.testing.assert_allclose(scores, result["test_score"])
+
+
+def test_all_synthetic_fold_is_reported(classification_data, routing):
+    X, y, _ = classification_data
+    with pytest.raises(ValueError, match="no real rows"):
+        cross_validate(
+            LiLAWClassifier(**FAST),
+            X,
+            y,
+            cv=CV,
+            params={"sample_origin": np.ones(300, bool)},
+            error_score="raise",
+        )
+
+
+def test_pipeline_and_grid_search_without_routing(classification_data):
+    X, y, is_synthetic = classification_data
+    pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**FAST, random_state=0))
+    pipe.fit(X, y, lilawclassifier__sample_origin=is_synthetic)
+    assert not is_synthetic[pipe[-1].meta_indices_].any()
+    search = GridSearchCV(pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV)
+    search.fit(X, y, lilawclassifier__sample_origin=is_synthetic)
+    assert search.best_params_["lilawclassifier__lr"] in (1e-3, 1e-2)
+    assert not is_synthetic[search.best_estimator_[-1].meta_indices_].any()
+    direct = GridSearchCV(LiLAWClassifier(**FAST), {"alpha": [5.0, 10.0]}, cv=CV)
+    direct.fit(X, y, sample_origin=is_synthetic)
+    assert len(direct.cv_results_["mean_test_score"]) == 2
+
+
+def test_pipeline_and_grid_search_with_routing(classification_data):
+    X, y, is_synthetic = classification_data
+    with sklearn.config_context(enable_metadata_routing=True):
+        # No set_fit_request: LiLAW estimators request sample_origin by default.
+        pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**FAST, random_state=0))
+        pipe.fit(X, y, sample_origin=is_synthetic)
+        assert not is_synthetic[pipe[-1].meta_indices_].any()
+        search = GridSearchCV(pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV)
+        search.fit(X, y, sample_origin=is_synthetic)
+        assert not is_synthetic[search.best_estimator_[-1].meta_indices_].any()
+
+
+def test_skorch_set_fit_request_keeps_working():
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = LiLAWClassifier().set_fit_request(sample_origin=True, extra=True)
+        requests = clf.get_metadata_routing()._self_request.fit.requests
+        assert requests == {"sample_origin": True, "extra": True}
+        routing = LiLAWClassifier().get_metadata_routing()
+        assert routing._self_request.fit.requests == {"sample_origin": True}
+
+
+def test_grid_search_in_parallel(classification_data):
+    X, y, is_synthetic = classification_data
+    search = GridSearchCV(
+        LiLAWClassifier(**FAST, random_state=0),
+        {"lr": [1e-3, 1e-2]},
+        cv=CV,
+        n_jobs=2,
+    )
+    search.fit(X, y, sample_origin=is_synthetic)
+    assert search.best_estimator_.predict(X).shape == (300,)
