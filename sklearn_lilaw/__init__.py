@@ -19,6 +19,8 @@ from ._classifier import LiLAWClassifier
 from ._data import LiLAWDataset, TensorBatchIterator
 from ._lstm import StackedLSTM
 from ._mlp import MLP
+from ._multilabel import LiLAWMultiLabelClassifier
+from ._regressor import LiLAWRegressor
 
 __version__ = "0.1.0.dev0"
 
@@ -26,6 +28,8 @@ __all__ = [
     "GaussianAugmenter",
     "LiLAWClassifier",
     "LiLAWDataset",
+    "LiLAWMultiLabelClassifier",
+    "LiLAWRegressor",
     "MLP",
     "StackedLSTM",
     "TensorBatchIterator",

@@ -50,8 +50,10 @@ class _FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, meta_sampler, device):
+    def __init__(self, meta_sampler, device, constants):
         self.meta = meta_sampler
+        # Task constants as tensors on the device (e.g. a regression's range).
+        self.constants = constants
         # Per-epoch sums of weights and row counts, [real, synthetic], kept on
         # the device so that logging needs no host synchronisation per batch.
         self.weight_sums = torch.zeros(2, device=device)
@@ -195,6 +197,12 @@ class LiLAWMixin:
             self.__dict__["callbacks"] = params.pop("callbacks")
         return super().set_params(**params)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        return tags
+
     def _get_param_names(self):
         # skorch takes every public attribute as a parameter; private state
         # (names starting with "_") is not one.
@@ -203,15 +211,6 @@ class LiLAWMixin:
     def _check_lilaw_params(self):
         for name in ("alpha", "beta", "delta"):
             _check_real(getattr(self, name), name)
-        if self.alpha < 1:
-            raise ValueError(
-                f"alpha must be >= 1 (LiLAW clamps it there); got {self.alpha}."
-            )
-        if self.delta < self.beta:
-            raise ValueError(
-                "delta must be >= beta (LiLAW clamps it there); got "
-                f"delta={self.delta}, beta={self.beta}."
-            )
         _check_real(self.meta_lr, "meta_lr", low=0)
         _check_real(self.meta_weight_decay, "meta_weight_decay", low=0)
         if (
@@ -435,7 +434,7 @@ class LiLAWMixin:
                 torch.as_tensor(y[meta_indices]).to(device),
                 self.batch_size if self.batch_size != -1 else len(meta_indices),
             )
-            self._fit_state = _FitState(meta, device)
+            self._fit_state = _FitState(meta, device, self._fit_constants(device))
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
         finally:
@@ -605,6 +604,10 @@ class LiLAWMixin:
 
     def _meta_min_size(self):
         return 1
+
+    def _fit_constants(self, device):
+        """Tensors the task's weights need during a fit, made once per fit."""
+        return {}
 
     def _validate_targets(self, y, *, reset, classes=None):  # pragma: no cover
         raise NotImplementedError

@@ -9,6 +9,7 @@ from skorch.utils import to_numpy
 
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
+from ._docs import fill_doc, init_arguments
 from .weights import multiclass_weights
 
 __all__ = ["LiLAWClassifier"]
@@ -19,6 +20,7 @@ def _accuracy_on_encoded(net, X, y):
     return float(np.mean(net.predict_proba(X).argmax(axis=1) == to_numpy(y)))
 
 
+@fill_doc(", and at least one row per class")
 class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     """Neural-network classifier trained with LiLAW sample weights.
 
@@ -32,93 +34,18 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     Parameters
     ----------
-    module : torch.nn.Module class or instance, default=None
-        The network; it must output one logit per class. None builds an
-        :class:`~sklearn_lilaw.MLP` at fit time. A module class whose
-        ``__init__`` takes ``n_features_in`` or ``n_outputs`` gets them from
-        the data.
-    hidden_layer_sizes : tuple of int, default=(100,)
-        Hidden layers of the default MLP (ignored when ``module`` is given).
-    alpha, beta, delta : float, default=10.0, 2.0, 6.0
-        Initial LiLAW parameters (the paper's defaults). alpha >= 1 and
-        delta >= beta are kept after every meta step.
-    meta_lr : float, default=0.005
-        Learning rate of the meta step (plain gradient descent).
-    meta_weight_decay : float, default=1e-4
-        Weight decay of the meta step.
-    warmup_epochs : int, default=1
-        Epochs of plain, unweighted training before LiLAW starts.
-    meta_size : float or int, default=0.05
-        Size of the meta split: a fraction of the rows passed to ``fit``
-        (rounded up, and at least one row per class) or a count. The meta
-        split is held out of training.
-    meta_origin : {'real', 'synthetic', 'any'} or None, default=None
-        Rows the meta split may come from. None means ``'real'`` when
-        ``sample_origin`` marks some rows synthetic, else ``'any'``.
-    detach_weights : bool, default=False
-        If True, the model gets no gradient through the weights. The paper
-        does not detach them.
-    lilaw : bool, default=True
-        False trains plainly (mean cross-entropy, no meta split, every row
-        used), for comparisons.
+    %(lilaw_parameters)s
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
         Per-sample loss on logits; built with ``reduction='none'``.
-    optimizer : torch optimizer class, default=torch.optim.Adam
-        Optimizer of the module's parameters (never of alpha, beta, delta).
-    lr : float, default=1e-3
-        Learning rate of ``optimizer``.
-    max_epochs : int, default=100
-        Number of epochs of each call to ``fit``.
-    batch_size : int, default=128
-        Rows per training batch, and per meta batch.
-    train_split : callable or None, default=None
-        skorch's internal validation split (e.g. ``skorch.dataset.ValidSplit``),
-        for validation scores and early stopping. None: no validation split.
-    iterator_train, iterator_valid : class, default=TensorBatchIterator
-        Batch iterators; ``torch.utils.data.DataLoader`` also works.
-    callbacks : list or None, default=None
-        skorch callbacks.
     classes : array-like or None, default=None
         All class labels; None infers them from ``y``.
-    warm_start : bool, default=False
-        If True, ``fit`` continues from the current weights.
-    device : {'cpu', 'cuda', 'auto'} or str, default='cpu'
-        Where the module, criterion and LiLAW scalars live. ``'auto'`` picks
-        CUDA when available. Asking for CUDA without it raises a ValueError.
-    verbose : int, default=0
-        skorch's per-epoch table is printed when > 0.
-    random_state : int, RandomState instance or None, default=None
-        Seeds module initialisation, shuffling, the meta split and the meta
-        batches. Fitting runs in a forked torch RNG: the global torch RNG is
-        left unchanged.
-    **kwargs
-        Other skorch parameters, e.g. ``module__dropout=0.1``,
-        ``optimizer__weight_decay=1e-4``, ``iterator_train__drop_last=True``.
+    %(training_parameters)s
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    module_ : torch.nn.Module
-        The trained network.
-    meta_indices_ : ndarray of int
-        Positions (in the ``X`` given to ``fit``) of the meta split; empty
-        when ``lilaw=False``.
-    n_train_samples_ : int
-        Rows trained on (those outside the meta split).
-    lilaw_params_ : dict
-        Final ``{"alpha": ..., "beta": ..., "delta": ...}`` (LiLAW fits only).
-    lilaw_scalars_ : torch.Tensor of shape (3,)
-        alpha, beta, delta as a tensor on ``device``.
-    history : skorch.history.History
-        Per epoch: ``train_loss``, ``dur`` and, with LiLAW, ``alpha``,
-        ``beta``, ``delta``, ``weight_real``, ``weight_synthetic`` (mean
-        weight of the real / synthetic rows trained on, NaN when there are
-        none) and ``meta_loss`` (unweighted loss on the whole meta split).
+    %(fitted_attributes)s
 
     See Also
     --------
@@ -140,12 +67,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     References
     ----------
-    .. [1] A. Moturu, A. Muzammil, A. Goldenberg, B. Taati. "LiLAW: Lightweight
-       Learnable Adaptive Weighting to Meta-Learn Sample Difficulty, Improve
-       Noisy Training, Increase Fairness, and Effectively Use Synthetic Data",
-       arXiv:2509.20786, 2025.
-    .. [2] "Sample Reweighting to Effectively Use Synthetic Data during Model
-       Training", ICLR 2026 submission (withdrawn).
+    %(references)s
 
     Examples
     --------
@@ -153,7 +75,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     >>> from sklearn.datasets import load_iris
     >>> from sklearn_lilaw import LiLAWClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> is_synthetic = np.arange(len(y)) % 3 == 0   # pretend a third is synthetic
+    >>> is_synthetic = np.tile([True, False, False], 50)  # say a third is synthetic
     >>> clf = LiLAWClassifier(max_epochs=30, lr=0.01, random_state=0)
     >>> clf.fit(X, y, sample_origin=is_synthetic).score(X, y) > 0.8
     True
@@ -194,35 +116,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         random_state=None,
         **kwargs,
     ):
-        super().__init__(
-            module,
-            hidden_layer_sizes=hidden_layer_sizes,
-            alpha=alpha,
-            beta=beta,
-            delta=delta,
-            meta_lr=meta_lr,
-            meta_weight_decay=meta_weight_decay,
-            warmup_epochs=warmup_epochs,
-            meta_size=meta_size,
-            meta_origin=meta_origin,
-            detach_weights=detach_weights,
-            lilaw=lilaw,
-            random_state=random_state,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            iterator_train=iterator_train,
-            iterator_valid=iterator_valid,
-            callbacks=callbacks,
-            classes=classes,
-            warm_start=warm_start,
-            device=device,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(**init_arguments(locals()))
 
     @property
     def _default_callbacks(self):
@@ -238,12 +132,6 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
             ),
             ("print_log", PrintLog()),
         ]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
-        return tags
 
     # -- task hooks ---------------------------------------------------------
     def _y_validation_kwargs(self):

@@ -77,8 +77,8 @@ def select_meta_indices(
         )
     if n_meta >= n_samples:
         raise ValueError(
-            f"meta_size asks for {n_meta} meta rows out of {n_samples}, which "
-            "leaves no rows to train on; lower meta_size."
+            f"meta_size asks for {n_meta} meta rows out of n_samples={n_samples}, "
+            "which leaves no rows to train on; lower meta_size."
         )
     if n_meta == candidates.size:
         return candidates

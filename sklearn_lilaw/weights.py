@@ -12,9 +12,14 @@ Every LiLAW weight compares a *score* for the observed target with a
   "moderate" samples, where the model is unsure.
 
 The total weight is the plain sum ``W = W_alpha + W_beta + W_delta``. The
-task decides what score and reference are (see LiLAW.md and the user guide):
-for multi-class classification they are the softmax probability of the
-observed class and the largest softmax probability.
+task decides what score and reference are (see the user guide):
+
+- multi-class: the softmax probability of the observed class, and the largest
+  softmax probability;
+- multi-label: the mean sigmoid probability of the observed labels, and the
+  mean of as many of the largest sigmoid probabilities;
+- regression: ``f / R`` and ``y / R`` for prediction ``f``, target ``y`` and
+  target range ``R``, so that the gap is ``(p * f - y) / R``.
 
 All functions take and return torch tensors, and are differentiable in the
 model output and in ``alpha``, ``beta`` and ``delta`` (floats or 0-d tensors).
@@ -24,7 +29,12 @@ from typing import NamedTuple
 
 import torch
 
-__all__ = ["LiLAWWeights", "multiclass_weights"]
+__all__ = [
+    "LiLAWWeights",
+    "multiclass_weights",
+    "multilabel_weights",
+    "regression_weights",
+]
 
 
 class LiLAWWeights(NamedTuple):
@@ -121,3 +131,134 @@ def multiclass_weights(logits, y, alpha, beta, delta, *, return_components=False
     score = probs.gather(1, y.long().unsqueeze(1)).squeeze(1)
     reference = probs.max(dim=1).values
     return _weights_from_gap(score, reference, alpha, beta, delta, return_components)
+
+
+def multilabel_weights(logits, Y, alpha, beta, delta, *, return_components=False):
+    """LiLAW weights for multi-label classification.
+
+    With ``p = sigmoid(logits)`` and ``k`` the number of observed positive
+    labels of a sample, the score is the mean of ``p`` over the observed
+    labels and the reference is the mean of the ``k`` largest values of ``p``.
+
+    The paper leaves ``k = 0`` (no positive label) undefined. Here such a
+    sample is scored on its negatives: its observed label set is "none of
+    them", the probability the model gives each absent label is ``1 - p``,
+    and score and reference are both ``mean(1 - p)`` (as for a multi-class
+    sample whose observed label is the top class, ``s[y] = max(s)``).
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n_samples, n_labels)
+        Unnormalised model outputs, one per label.
+    Y : torch.Tensor of shape (n_samples, n_labels)
+        Observed binary indicator targets (0/1, any numeric dtype).
+    alpha, beta, delta : float or 0-d torch.Tensor
+        The LiLAW parameters.
+    return_components : bool, default=False
+        If True, return the three components as :class:`LiLAWWeights`.
+
+    Returns
+    -------
+    weights : torch.Tensor of shape (n_samples,) or LiLAWWeights
+        The total weight of each sample, or its components.
+
+    Raises
+    ------
+    ValueError
+        If ``logits`` and ``Y`` are not 2-d arrays of the same shape.
+
+    Examples
+    --------
+    Three labels, the first two observed: score = mean(0.9, 0.2) = 0.55,
+    reference = mean of the two largest of (0.9, 0.2, 0.7) = 0.8.
+
+    >>> import torch
+    >>> from sklearn_lilaw.weights import multilabel_weights
+    >>> p = torch.tensor([[0.9, 0.2, 0.7]])
+    >>> w = multilabel_weights(torch.logit(p), torch.tensor([[1, 1, 0]]),
+    ...                        10.0, 2.0, 6.0, return_components=True)
+    >>> [round(float(c), 4) for c in w]
+    [0.991, 0.4256, 0.0439]
+    """
+    if logits.ndim != 2 or tuple(Y.shape) != tuple(logits.shape):
+        raise ValueError(
+            "logits and Y must be 2-d of the same shape (n_samples, n_labels); got "
+            f"{tuple(logits.shape)} and {tuple(Y.shape)}."
+        )
+    probs = torch.sigmoid(logits)
+    positive = Y.to(probs.dtype)
+    k = positive.sum(dim=1)
+    none = k == 0
+    # Samples without a positive label are scored on their negatives.
+    probs = torch.where(none.unsqueeze(1), 1 - probs, probs)
+    positive = torch.where(none.unsqueeze(1), torch.ones_like(positive), positive)
+    k = positive.sum(dim=1)
+    score = (probs * positive).sum(dim=1) / k
+    top = probs.sort(dim=1, descending=True).values.cumsum(dim=1)
+    reference = top.gather(1, (k.long() - 1).unsqueeze(1)).squeeze(1) / k
+    return _weights_from_gap(score, reference, alpha, beta, delta, return_components)
+
+
+def regression_weights(
+    pred, y, alpha, beta, delta, target_range, *, return_components=False
+):
+    """LiLAW weights for regression.
+
+    In each weight, ``p * s[y] - max(s)`` becomes ``(p * f - y) / R`` for
+    prediction ``f``, target ``y`` and target range ``R``::
+
+        W_alpha = sigmoid((alpha * f - y) / R)
+        W_beta  = sigmoid(-((beta * f - y) / R))
+        W_delta = exp(-((delta * f - y) / R) ** 2 / 2)
+
+    ``W_delta`` is the Gaussian form: the synthetic-data paper's summary table
+    prints a sigmoid there, but its text substitutes the Gaussian.
+
+    Parameters
+    ----------
+    pred : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
+        Predictions ``f``.
+    y : torch.Tensor of the same shape as ``pred``
+        Observed targets.
+    alpha, beta, delta : float or 0-d torch.Tensor
+        The LiLAW parameters.
+    target_range : float or torch.Tensor of shape () or (n_outputs,)
+        ``R``, the range of the true targets (per output for 2-d targets).
+        A range of 0 (constant targets) is replaced by 1, so nothing is
+        divided by zero.
+    return_components : bool, default=False
+        If True, return the three components as :class:`LiLAWWeights`.
+
+    Returns
+    -------
+    weights : torch.Tensor of shape (n_samples,) or LiLAWWeights
+        The total weight of each sample, or its components. For 2-d targets
+        each component is the mean of its per-output values, so a sample's
+        weight stays in the range of a single output's.
+
+    Raises
+    ------
+    ValueError
+        If ``pred`` and ``y`` differ in shape or are not 1-d or 2-d.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import regression_weights
+    >>> w = regression_weights(torch.tensor([2.0]), torch.tensor([4.0]),
+    ...                        10.0, 2.0, 6.0, target_range=16.0,
+    ...                        return_components=True)
+    >>> [round(float(c), 4) for c in w]       # gaps 1, 0, 0.5
+    [0.7311, 0.5, 0.8825]
+    """
+    if pred.shape != y.shape or pred.ndim not in (1, 2):
+        raise ValueError(
+            "pred and y must have the same 1-d or 2-d shape; got "
+            f"{tuple(pred.shape)} and {tuple(y.shape)}."
+        )
+    R = torch.as_tensor(target_range, dtype=pred.dtype, device=pred.device)
+    R = torch.where(R > 0, R, torch.ones_like(R))
+    parts = _weights_from_gap(pred / R, y / R, alpha, beta, delta, True)
+    if pred.ndim == 2:
+        parts = LiLAWWeights(*(part.mean(dim=1) for part in parts))
+    return parts if return_components else parts.total()

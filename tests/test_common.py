@@ -2,15 +2,16 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_lilaw import LiLAWClassifier
+from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
 
 
 def _instances():
     # Small and quick, yet enough epochs for the checks that demand a decent
     # score (check_classifiers_train asks for 83% accuracy on easy blobs).
-    yield LiLAWClassifier(
-        hidden_layer_sizes=(16,), max_epochs=25, lr=0.02, batch_size=32, random_state=0
-    )
+    small = dict(max_epochs=25, lr=0.02, batch_size=32, random_state=0)
+    yield LiLAWClassifier(hidden_layer_sizes=(16,), **small)
+    yield LiLAWMultiLabelClassifier(hidden_layer_sizes=(16,), **small)
+    yield LiLAWRegressor(hidden_layer_sizes=(32,), **small)
 
 
 # No expected failures: every check must pass.

@@ -1,0 +1,134 @@
+"""Docstring sections shared by the three estimators, kept in one place.
+
+An estimator's docstring names a section as ``%(name)s``; :func:`fill_doc`
+substitutes it when the class is defined.
+"""
+
+__all__ = ["fill_doc", "init_arguments"]
+
+_SECTIONS = {
+    "lilaw_parameters": """\
+module : torch.nn.Module class or instance, default=None
+        The network. None builds an :class:`~sklearn_lilaw.MLP` at fit time.
+        A module class whose ``__init__`` takes ``n_features_in`` or
+        ``n_outputs`` gets them from the data; set its other parameters with
+        ``module__name=value``.
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Hidden layers of the default MLP (ignored when ``module`` is given).
+    alpha, beta, delta : float, default=10.0, 2.0, 6.0
+        Initial LiLAW parameters (the paper's defaults). Every meta step ends
+        by setting alpha to at least 1 and delta to at least beta.
+    meta_lr : float, default=0.005
+        Learning rate of the meta step (plain gradient descent).
+    meta_weight_decay : float, default=1e-4
+        Weight decay of the meta step.
+    warmup_epochs : int, default=1
+        Epochs of plain, unweighted training before LiLAW starts.
+    meta_size : float or int, default=0.05
+        Size of the meta split, held out of training: a fraction of the rows
+        passed to ``fit`` (rounded up%(meta_minimum)s) or a count.
+    meta_origin : {'real', 'synthetic', 'any'} or None, default=None
+        Rows the meta split may come from. None means ``'real'`` when
+        ``sample_origin`` marks some rows synthetic, else ``'any'``.
+    detach_weights : bool, default=False
+        If True, the model gets no gradient through the weights. The paper
+        does not detach them.
+    lilaw : bool, default=True
+        False trains plainly (unweighted mean loss, no meta split, every row
+        used), for comparisons.""",
+    "training_parameters": """\
+optimizer : torch optimizer class, default=torch.optim.Adam
+        Optimizer of the module's parameters (never of alpha, beta, delta).
+    lr : float, default=1e-3
+        Learning rate of ``optimizer``.
+    max_epochs : int, default=100
+        Number of epochs of each call to ``fit``.
+    batch_size : int, default=128
+        Rows per training batch, and per meta batch.
+    train_split : callable or None, default=None
+        skorch's internal validation split (e.g. ``skorch.dataset.ValidSplit``),
+        for validation scores and early stopping. None: no validation split
+        (the meta split already holds data out).
+    iterator_train, iterator_valid : class, default=TensorBatchIterator
+        Batch iterators; ``torch.utils.data.DataLoader`` also works.
+    callbacks : list or None, default=None
+        skorch callbacks, e.g. ``EarlyStopping(monitor="meta_loss")``.
+    warm_start : bool, default=False
+        If True, ``fit`` continues from the current weights.
+    device : {'cpu', 'cuda', 'auto'} or str, default='cpu'
+        Where the module, criterion, LiLAW scalars and training data live.
+        ``'auto'`` picks CUDA when available; asking for CUDA without it
+        raises a ValueError.
+    verbose : int, default=0
+        skorch's per-epoch table is printed when > 0.
+    random_state : int, RandomState instance or None, default=None
+        Seeds module initialisation, shuffling, the meta split and the meta
+        batches. Fitting runs in a forked torch RNG: the global torch RNG is
+        left unchanged.
+    **kwargs
+        Other skorch parameters, e.g. ``module__dropout=0.1``,
+        ``optimizer__weight_decay=1e-4``, ``iterator_train__drop_last=True``.""",
+    "fitted_attributes": """\
+n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names, when ``X`` was a DataFrame with string column names.
+    module_ : torch.nn.Module
+        The trained network.
+    meta_indices_ : ndarray of int
+        Positions (in the ``X`` given to ``fit``) of the meta split; empty
+        when ``lilaw=False``.
+    n_train_samples_ : int
+        Rows trained on (those outside the meta split).
+    lilaw_params_ : dict
+        Final ``{"alpha": ..., "beta": ..., "delta": ...}`` (LiLAW fits only).
+    lilaw_scalars_ : torch.Tensor of shape (3,)
+        alpha, beta, delta as a tensor on ``device``.
+    history : skorch.history.History
+        Per epoch: ``train_loss``, ``dur`` and, with LiLAW, ``alpha``,
+        ``beta``, ``delta``, ``weight_real``, ``weight_synthetic`` (mean
+        weight of the real / synthetic rows trained on, NaN when there are
+        none) and ``meta_loss`` (unweighted loss on the whole meta split).""",
+    "references": """\
+.. [1] A. Moturu, A. Muzammil, A. Goldenberg, B. Taati. "LiLAW: Lightweight
+       Learnable Adaptive Weighting to Meta-Learn Sample Difficulty, Improve
+       Noisy Training, Increase Fairness, and Effectively Use Synthetic Data",
+       arXiv:2509.20786, 2025.
+    .. [2] "Sample Reweighting to Effectively Use Synthetic Data during Model
+       Training", ICLR 2026 submission (withdrawn).""",
+}
+
+
+def fill_doc(meta_minimum):
+    """Class decorator: put the shared sections into the class docstring.
+
+    Parameters
+    ----------
+    meta_minimum : str
+        What a fractional ``meta_size`` is raised to, e.g. ", and at least one
+        row per class", or "" for no minimum.
+    """
+
+    def decorate(cls):
+        sections = dict(_SECTIONS, meta_minimum=meta_minimum)
+        sections["lilaw_parameters"] = sections["lilaw_parameters"].replace(
+            "%(meta_minimum)s", meta_minimum
+        )
+        cls.__doc__ = cls.__doc__ % sections
+        return cls
+
+    return decorate
+
+
+def init_arguments(frame_locals, own=()):
+    """The arguments an estimator's ``__init__`` received, ``**kwargs`` merged.
+
+    Lets each estimator spell out its full signature (as scikit-learn wants)
+    and pass it on without listing every name a second time. Names in ``own``
+    are left out: the estimator stores those itself, since skorch would
+    reject them as unknown.
+    """
+    skip = {"self", "kwargs", "__class__", *own}
+    arguments = {k: v for k, v in frame_locals.items() if k not in skip}
+    arguments.update(frame_locals.get("kwargs", {}))
+    return arguments
