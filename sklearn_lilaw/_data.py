@@ -30,6 +30,16 @@ class LiLAWDataset(Dataset):
         Targets; None for prediction.
     sample_origin : torch.Tensor of bool, shape (n_samples,) or None
         True for synthetic rows; None when the rows are not used for training.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw import LiLAWDataset
+    >>> data = LiLAWDataset(torch.zeros(4, 2), torch.arange(4),
+    ...                     torch.tensor([False, True, False, True]))
+    >>> X_batch, y_batch = data.batch(slice(1, 3))
+    >>> X_batch["sample_origin"].tolist(), y_batch.tolist()
+    ([True, False], [1, 2])
     """
 
     def __init__(self, X, y=None, sample_origin=None):

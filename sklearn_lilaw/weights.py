@@ -53,6 +53,15 @@ class LiLAWWeights(NamedTuple):
         ``W_beta``, in ``[sigmoid(1 - beta), sigmoid(1)]`` for classification.
     moderate : torch.Tensor
         ``W_delta``, in ``(0, 1]``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import multiclass_weights
+    >>> parts = multiclass_weights(torch.zeros(2, 3), torch.tensor([0, 2]),
+    ...                            10.0, 2.0, 6.0, return_components=True)
+    >>> parts.total().shape
+    torch.Size([2])
     """
 
     easy: torch.Tensor
