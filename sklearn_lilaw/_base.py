@@ -27,8 +27,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
-from skorch.dataset import get_len
+from skorch.dataset import get_len, unpack_data
 from skorch.utils import is_dataset, to_tensor
+from torch.utils.data import Subset
 
 from ._data import LiLAWDataset
 from ._device import check_device_available, resolve_device
@@ -36,6 +37,7 @@ from ._meta_sampler import MetaBatchSampler
 from ._meta_split import meta_split_size, select_meta_indices
 from ._mlp import MLP
 from ._origin import check_sample_origin
+from .weights import meta_gradient, weights_from_scores
 
 __all__ = ["LiLAWMixin"]
 
@@ -50,31 +52,38 @@ class _FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, meta_sampler, device, constants):
+    def __init__(self, meta_sampler, constants):
         self.meta = meta_sampler
         # Task constants as tensors on the device (e.g. a regression's range).
         self.constants = constants
-        # Per-epoch sums of weights and row counts, [real, synthetic], kept on
-        # the device so that logging needs no host synchronisation per batch.
-        self.weight_sums = torch.zeros(2, device=device)
-        self.row_counts = torch.zeros(2, device=device)
+        self.reset_epoch()
 
     def reset_epoch(self):
-        self.weight_sums.zero_()
-        self.row_counts.zero_()
+        # Each batch's weights and origins are kept (they are already on the
+        # device) and reduced once per epoch: no host synchronisation and no
+        # extra kernels per batch.
+        self.batch_weights = []
+        self.batch_origins = []
 
     def add_weights(self, weights, is_synthetic):
-        if is_synthetic is None:
-            is_synthetic = torch.zeros(
-                weights.shape[0], dtype=torch.bool, device=weights.device
-            )
-        group = is_synthetic.long()
-        self.weight_sums.index_add_(0, group, weights.to(self.weight_sums.dtype))
-        self.row_counts.index_add_(0, group, torch.ones_like(self.weight_sums[group]))
+        self.batch_weights.append(weights)
+        self.batch_origins.append(is_synthetic)
 
     def mean_weights(self):
-        sums, counts = self.weight_sums.tolist(), self.row_counts.tolist()
-        return [s / c if c else float("nan") for s, c in zip(sums, counts)]
+        """Mean weight of the real and of the synthetic rows (NaN if none)."""
+        if not self.batch_weights:
+            return [float("nan"), float("nan")]
+        weights = torch.cat(self.batch_weights)
+        origins = [
+            torch.zeros_like(w, dtype=torch.bool) if o is None else o
+            for w, o in zip(self.batch_weights, self.batch_origins)
+        ]
+        group = torch.cat(origins).long()
+        sums = torch.zeros(2, dtype=weights.dtype, device=weights.device)
+        sums.index_add_(0, group, weights)
+        counts = torch.bincount(group, minlength=2)
+        sums, counts = sums.tolist(), counts.tolist()
+        return [t / c if c else float("nan") for t, c in zip(sums, counts)]
 
 
 def _check_real(value, name, low=None):
@@ -91,7 +100,7 @@ def _check_real(value, name, low=None):
 class LiLAWMixin:
     """LiLAW training for a skorch net; see the module docstring.
 
-    Subclasses implement ``_validate_targets``, ``_lilaw_weights`` and
+    Subclasses implement ``_validate_targets``, ``_lilaw_scores`` and
     ``_n_outputs``, and may override ``_meta_min_size``.
     """
 
@@ -288,8 +297,7 @@ class LiLAWMixin:
             [self.alpha, self.beta, self.delta],
             dtype=torch.float32,
             device=self.device,
-            requires_grad=True,
-        )
+        )  # updated in closed form by the meta step: no autograd needed
         return self
 
     # ------------------------------------------------------------------
@@ -411,30 +419,29 @@ class LiLAWMixin:
     def _train(self, X, y, is_synthetic, meta_indices, fit_params, method):
         device = self.device
         self.meta_indices_ = meta_indices
-        train_rows = np.ones(X.shape[0], dtype=bool)
-        train_rows[meta_indices] = False
-        if train_rows.all():
-            X_train, y_train, origin_train = X, y, is_synthetic
-        else:
-            X_train, y_train, origin_train = (
-                X[train_rows],
-                y[train_rows],
-                is_synthetic[train_rows],
-            )
         # Data moves to the training device once per fit, not once per batch.
-        dataset = LiLAWDataset(
-            torch.as_tensor(X_train).to(device),
-            torch.as_tensor(y_train).to(device),
-            torch.as_tensor(origin_train).to(device),
-        )
+        X_all = torch.as_tensor(X).to(device)
+        y_all = torch.as_tensor(y).to(device)
+        # Origins only feed LiLAW's per-origin history; plain fits skip them.
+        origin = torch.as_tensor(is_synthetic).to(device) if self.lilaw else None
+        dataset = LiLAWDataset(X_all, y_all, origin)
+        y_train = y
+        if len(meta_indices):
+            # The training rows are a view by index, not a copy of X.
+            train_rows = np.ones(X.shape[0], dtype=bool)
+            train_rows[meta_indices] = False
+            train_index = torch.from_numpy(np.flatnonzero(train_rows)).to(device)
+            dataset = Subset(dataset, train_index)
+            y_train = y[train_rows]
         self.n_train_samples_ = len(dataset)
         if self.lilaw:
-            meta = MetaBatchSampler(
-                torch.as_tensor(X[meta_indices]).to(device),
-                torch.as_tensor(y[meta_indices]).to(device),
+            meta = torch.as_tensor(meta_indices, device=device)
+            sampler = MetaBatchSampler(
+                X_all[meta],
+                y_all[meta],
                 self.batch_size if self.batch_size != -1 else len(meta_indices),
             )
-            self._fit_state = _FitState(meta, device, self._fit_constants(device))
+            self._fit_state = _FitState(sampler, self._fit_constants(device))
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
         finally:
@@ -474,6 +481,24 @@ class LiLAWMixin:
             x = x["X"]
         return super().infer(x, **fit_params)
 
+    def evaluation_step(self, batch, training=False):
+        """Module output for a batch at prediction time (skorch's hook).
+
+        A batch smaller than ``batch_size`` (the last one, or a small call to
+        ``predict``) is padded with zero rows to ``batch_size``, so that every
+        row goes through the same matrix-product kernels: a row's prediction
+        is then bitwise the same whichever rows it is predicted with.
+        """
+        Xi, yi = unpack_data(batch)
+        n, size = get_len(Xi), self.batch_size
+        if training or not isinstance(Xi, torch.Tensor) or not 0 < n < size:
+            return super().evaluation_step(batch, training=training)
+        padding = Xi.new_zeros((size - n,) + tuple(Xi.shape[1:]))
+        y_infer = super().evaluation_step((torch.cat([Xi, padding]), yi), training)
+        if isinstance(y_infer, tuple):
+            return tuple(part[:n] for part in y_infer)
+        return y_infer[:n]
+
     def _validate_X_predict(self, X):
         check_is_fitted(self)
         if is_dataset(X):
@@ -510,8 +535,7 @@ class LiLAWMixin:
         state = self._fit_state
         if not training or state is None:
             return losses.mean()
-        alpha, beta, delta = self.lilaw_scalars_.detach()
-        weights = self._lilaw_weights(y_pred, y_true, alpha, beta, delta)
+        weights = self._lilaw_weights(y_pred, y_true, self.lilaw_scalars_.detach())
         origin = X.get("sample_origin") if isinstance(X, Mapping) else None
         state.add_weights(weights.detach(), origin)
         if not self._lilaw_active():
@@ -519,6 +543,25 @@ class LiLAWMixin:
         if self.detach_weights:
             weights = weights.detach()
         return (weights * losses).mean()
+
+    def _lilaw_weights(self, y_pred, y_true, params):
+        """Per-sample LiLAW weights for ``params = (alpha, beta, delta)``."""
+        score, reference = self._lilaw_scores(y_pred, y_true)
+        return weights_from_scores(score, reference, params)
+
+    def train_step_single(self, batch, **fit_params):
+        """Forward, loss and backward of one training batch (skorch's hook).
+
+        As skorch's, but the module is switched to training mode only when it
+        is not already in it (the meta step switches it to eval mode).
+        """
+        if not self.module_.training:
+            self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
 
     def train_step(self, batch, **fit_params):
         """Model step (skorch's), then one LiLAW meta step after warm-up."""
@@ -535,12 +578,10 @@ class LiLAWMixin:
         with torch.no_grad():
             y_pred = self.infer(X_meta)
             losses = self._per_sample_loss(y_pred, y_meta)
-        scalars = self.lilaw_scalars_
-        weights = self._lilaw_weights(
-            y_pred, y_meta, scalars[0], scalars[1], scalars[2]
-        )
-        (grad,) = torch.autograd.grad((weights * losses).mean(), scalars)
-        with torch.no_grad():
+            score, reference = self._lilaw_scores(y_pred, y_meta)
+            scalars = self.lilaw_scalars_
+            # d mean(W * loss) / d(alpha, beta, delta), in closed form.
+            grad = meta_gradient(score, reference, losses, scalars)
             scalars.sub_(self.meta_lr * (grad + self.meta_weight_decay * scalars))
             scalars[0].clamp_(min=1.0)  # alpha >= 1
             scalars[2] = torch.maximum(scalars[2], scalars[1])  # delta >= beta
@@ -612,7 +653,8 @@ class LiLAWMixin:
     def _validate_targets(self, y, *, reset, classes=None):  # pragma: no cover
         raise NotImplementedError
 
-    def _lilaw_weights(self, y_pred, y_true, alpha, beta, delta):  # pragma: no cover
+    def _lilaw_scores(self, y_pred, y_true):  # pragma: no cover
+        """Score and reference of each sample (see ``sklearn_lilaw.weights``)."""
         raise NotImplementedError
 
     def _n_outputs(self):  # pragma: no cover

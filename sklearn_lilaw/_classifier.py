@@ -10,7 +10,7 @@ from skorch.utils import to_numpy
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
-from .weights import multiclass_weights
+from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
 
@@ -170,8 +170,8 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _lilaw_weights(self, y_pred, y_true, alpha, beta, delta):
-        return multiclass_weights(y_pred, y_true, alpha, beta, delta)
+    def _lilaw_scores(self, y_pred, y_true):
+        return multiclass_scores(y_pred, y_true)
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

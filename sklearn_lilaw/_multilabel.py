@@ -9,7 +9,7 @@ from skorch import NeuralNet
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
-from .weights import multilabel_weights
+from .weights import multilabel_scores
 
 __all__ = ["LiLAWMultiLabelClassifier"]
 
@@ -174,8 +174,8 @@ class LiLAWMultiLabelClassifier(
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _lilaw_weights(self, y_pred, y_true, alpha, beta, delta):
-        return multilabel_weights(y_pred, y_true, alpha, beta, delta)
+    def _lilaw_scores(self, y_pred, y_true):
+        return multilabel_scores(y_pred, y_true)
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

@@ -10,7 +10,7 @@ from skorch import NeuralNetRegressor
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
-from .weights import regression_weights
+from .weights import regression_scores
 
 __all__ = ["LiLAWRegressor"]
 
@@ -160,9 +160,9 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
     def _fit_constants(self, device):
         return {"target_range": torch.as_tensor(self.target_range_, device=device)}
 
-    def _lilaw_weights(self, y_pred, y_true, alpha, beta, delta):
+    def _lilaw_scores(self, y_pred, y_true):
         R = self._fit_state.constants["target_range"].to(y_pred.dtype)
-        return regression_weights(y_pred, y_true, alpha, beta, delta, R)
+        return regression_scores(y_pred, y_true, R)
 
     # -- prediction ---------------------------------------------------------
     # skorch's nets all have predict_proba; a regressor has none.

@@ -31,9 +31,14 @@ import torch
 
 __all__ = [
     "LiLAWWeights",
+    "meta_gradient",
+    "multiclass_scores",
     "multiclass_weights",
+    "multilabel_scores",
     "multilabel_weights",
+    "regression_scores",
     "regression_weights",
+    "weights_from_scores",
 ]
 
 
@@ -73,13 +78,152 @@ class LiLAWWeights(NamedTuple):
         return self.easy + self.hard + self.moderate
 
 
-def _weights_from_gap(score, reference, alpha, beta, delta, return_components):
-    """Apply the three LiLAW shapes to ``p * score - reference``."""
-    easy = torch.sigmoid(alpha * score - reference)
-    hard = torch.sigmoid(-(beta * score - reference))
-    moderate = torch.exp(-((delta * score - reference) ** 2) / 2)
-    components = LiLAWWeights(easy, hard, moderate)
-    return components if return_components else components.total()
+def _shapes(score, reference, params):
+    """The terms of the three shapes: ``sigmoid(g_alpha), sigmoid(g_beta)``,
+    ``W_delta`` and ``g_delta``, for ``g_p = p * score - reference``."""
+    gap = params.reshape((3,) + (1,) * score.ndim) * score - reference
+    return torch.sigmoid(gap[:2]), torch.exp(-0.5 * gap[2] ** 2), gap[2]
+
+
+def _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs):
+    """Gradients of ``sum(grad * W)`` for score, reference and params.
+
+    With ``s_a, s_b = sig``: ``dW/dg_alpha = s_a (1 - s_a)``, ``dW/dg_beta =
+    -s_b (1 - s_b)`` (``W_beta = 1 - s_b``) and ``dW/dg_delta = -g_delta
+    W_delta``; ``dg_p/dscore = p``, ``dg_p/dreference = -1``, ``dg_p/dp =
+    score``. ``needs`` says which of the three to compute.
+    """
+    if score.ndim == 2:  # W is the mean over outputs
+        grad = grad.unsqueeze(1) / score.shape[1]
+    slopes = torch.stack(
+        (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
+    )
+    out = [None, None, None]
+    if needs[0]:
+        weighted = params.reshape((3,) + (1,) * score.ndim) * slopes
+        out[0] = grad * weighted.sum(dim=0)
+    if needs[1]:
+        out[1] = -grad * slopes.sum(dim=0)
+    if needs[2]:
+        out[2] = (slopes * (grad * score)).reshape(3, -1).sum(dim=1)
+    return out
+
+
+class _TotalWeight(torch.autograd.Function):
+    """``W`` from ``(score, reference, params)`` as one autograd node.
+
+    Autograd through the dozen elementwise ops of the three shapes costs more
+    than the small networks LiLAW often trains; this node computes ``W`` in
+    one pass and its gradients in closed form (:func:`_shape_gradients`).
+    For 2-d scores (several regression outputs) ``W`` is the mean over
+    outputs.
+    """
+
+    @staticmethod
+    def forward(ctx, score, reference, params):
+        sig, moderate, gap_delta = _shapes(score, reference, params)
+        total = 1.0 + sig[0] - sig[1] + moderate
+        ctx.save_for_backward(score, params, sig, moderate, gap_delta)
+        return total.mean(dim=1) if score.ndim == 2 else total
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(_shape_gradients(*ctx.saved_tensors, grad, ctx.needs_input_grad))
+
+
+def meta_gradient(score, reference, losses, params):
+    """Gradient of ``mean(W * losses)`` with respect to (alpha, beta, delta).
+
+    The meta step of Algorithm 1 in closed form: ``score``, ``reference`` and
+    ``losses`` are constants there (the model is frozen), so no autograd
+    graph is needed.
+
+    Parameters
+    ----------
+    score, reference : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
+        As for :func:`weights_from_scores`.
+    losses : torch.Tensor of shape (n_samples,)
+        Per-sample losses.
+    params : torch.Tensor of shape (3,)
+        alpha, beta, delta.
+
+    Returns
+    -------
+    grad : torch.Tensor of shape (3,)
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import meta_gradient, weights_from_scores
+    >>> score, reference = torch.rand(5), torch.rand(5)
+    >>> losses, params = torch.rand(5), torch.tensor([10.0, 2.0, 6.0])
+    >>> p = params.clone().requires_grad_()
+    >>> (expected,) = torch.autograd.grad(
+    ...     (weights_from_scores(score, reference, p) * losses).mean(), p)
+    >>> torch.allclose(meta_gradient(score, reference, losses, params), expected)
+    True
+    """
+    sig, moderate, gap_delta = _shapes(score, reference, params)
+    grad = losses / losses.shape[0]
+    needs = (False, False, True)
+    return _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs)[2]
+
+
+def _as_params(alpha, beta, delta, like):
+    if isinstance(alpha, torch.Tensor) and alpha.shape == (3,) and beta is None:
+        return alpha
+    values = [
+        torch.as_tensor(v, dtype=like.dtype, device=like.device)
+        for v in (alpha, beta, delta)
+    ]
+    return torch.stack(values)
+
+
+def weights_from_scores(
+    score, reference, alpha, beta=None, delta=None, *, return_components=False
+):
+    """LiLAW weights from a task's score and reference.
+
+    The building block of the three task functions, for new tasks: ``W`` is
+    ``sigmoid(alpha * score - reference) + sigmoid(-(beta * score -
+    reference)) + exp(-(delta * score - reference) ** 2 / 2)``.
+
+    Parameters
+    ----------
+    score, reference : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
+        Per-sample score of the observed target and its reference. For 2-d
+        input each component is the mean over outputs.
+    alpha, beta, delta : float or 0-d torch.Tensor
+        The LiLAW parameters. ``alpha`` may instead be a tensor of shape (3,)
+        holding all three (then ``beta`` and ``delta`` are None).
+    return_components : bool, default=False
+        If True, return the three components as :class:`LiLAWWeights`.
+
+    Returns
+    -------
+    weights : torch.Tensor of shape (n_samples,) or LiLAWWeights
+        The total weight, differentiable in score, reference and the
+        parameters; or its components.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import weights_from_scores
+    >>> w = weights_from_scores(torch.tensor([0.05]), torch.tensor([0.95]),
+    ...                         9.0, 3.0, 7.0)
+    >>> round(float(w), 3)
+    1.903
+    """
+    if return_components:
+        params = _as_params(alpha, beta, delta, score)
+        gap = params.reshape((3,) + (1,) * score.ndim) * score - reference
+        parts = LiLAWWeights(
+            torch.sigmoid(gap[0]), torch.sigmoid(-gap[1]), torch.exp(-(gap[2] ** 2) / 2)
+        )
+        if score.ndim == 2:
+            parts = LiLAWWeights(*(part.mean(dim=1) for part in parts))
+        return parts
+    return _TotalWeight.apply(score, reference, _as_params(alpha, beta, delta, score))
 
 
 def multiclass_weights(logits, y, alpha, beta, delta, *, return_components=False):
@@ -136,10 +280,39 @@ def multiclass_weights(logits, y, alpha, beta, delta, *, return_components=False
             f"y must hold one label per row of logits; got {y.shape[0]} labels "
             f"for {logits.shape[0]} rows."
         )
+    score, reference = multiclass_scores(logits, y)
+    return weights_from_scores(
+        score, reference, alpha, beta, delta, return_components=return_components
+    )
+
+
+def multiclass_scores(logits, y):
+    """Score ``s[y]`` and reference ``max(s)`` of each sample, ``s = softmax``.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n_samples, n_classes)
+        Unnormalised model outputs.
+    y : torch.Tensor of shape (n_samples,)
+        Observed class indices.
+
+    Returns
+    -------
+    score, reference : torch.Tensor of shape (n_samples,)
+        Inputs of :func:`weights_from_scores`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import multiclass_scores
+    >>> score, reference = multiclass_scores(
+    ...     torch.log(torch.tensor([[0.05, 0.95]])), torch.tensor([0]))
+    >>> round(float(score), 2), round(float(reference), 2)
+    (0.05, 0.95)
+    """
     probs = torch.softmax(logits, dim=1)
-    score = probs.gather(1, y.long().unsqueeze(1)).squeeze(1)
-    reference = probs.max(dim=1).values
-    return _weights_from_gap(score, reference, alpha, beta, delta, return_components)
+    score = probs.gather(1, y.long().reshape(-1, 1)).squeeze(1)
+    return score, probs.max(dim=1).values
 
 
 def multilabel_weights(logits, Y, alpha, beta, delta, *, return_components=False):
@@ -194,6 +367,39 @@ def multilabel_weights(logits, Y, alpha, beta, delta, *, return_components=False
             "logits and Y must be 2-d of the same shape (n_samples, n_labels); got "
             f"{tuple(logits.shape)} and {tuple(Y.shape)}."
         )
+    score, reference = multilabel_scores(logits, Y)
+    return weights_from_scores(
+        score, reference, alpha, beta, delta, return_components=return_components
+    )
+
+
+def multilabel_scores(logits, Y):
+    """Mean sigmoid over the observed labels, and over as many top labels.
+
+    Rows without a positive label are scored on their negatives (see
+    :func:`multilabel_weights`).
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n_samples, n_labels)
+        Unnormalised model outputs.
+    Y : torch.Tensor of shape (n_samples, n_labels)
+        Observed 0/1 indicator targets.
+
+    Returns
+    -------
+    score, reference : torch.Tensor of shape (n_samples,)
+        Inputs of :func:`weights_from_scores`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import multilabel_scores
+    >>> p = torch.tensor([[0.9, 0.2, 0.7]])
+    >>> score, reference = multilabel_scores(torch.logit(p), torch.tensor([[1, 1, 0]]))
+    >>> round(float(score), 2), round(float(reference), 2)
+    (0.55, 0.8)
+    """
     probs = torch.sigmoid(logits)
     positive = Y.to(probs.dtype)
     k = positive.sum(dim=1)
@@ -205,7 +411,7 @@ def multilabel_weights(logits, Y, alpha, beta, delta, *, return_components=False
     score = (probs * positive).sum(dim=1) / k
     top = probs.sort(dim=1, descending=True).values.cumsum(dim=1)
     reference = top.gather(1, (k.long() - 1).unsqueeze(1)).squeeze(1) / k
-    return _weights_from_gap(score, reference, alpha, beta, delta, return_components)
+    return score, reference
 
 
 def regression_weights(
@@ -265,9 +471,34 @@ def regression_weights(
             "pred and y must have the same 1-d or 2-d shape; got "
             f"{tuple(pred.shape)} and {tuple(y.shape)}."
         )
+    score, reference = regression_scores(pred, y, target_range)
+    return weights_from_scores(
+        score, reference, alpha, beta, delta, return_components=return_components
+    )
+
+
+def regression_scores(pred, y, target_range):
+    """``f / R`` and ``y / R``, with a range of 0 replaced by 1.
+
+    Parameters
+    ----------
+    pred, y : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
+        Predictions and observed targets.
+    target_range : float or torch.Tensor of shape () or (n_outputs,)
+        The target range ``R``.
+
+    Returns
+    -------
+    score, reference : torch.Tensor, shaped like ``pred``
+        Inputs of :func:`weights_from_scores`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import regression_scores
+    >>> regression_scores(torch.tensor([2.0]), torch.tensor([4.0]), 16.0)
+    (tensor([0.1250]), tensor([0.2500]))
+    """
     R = torch.as_tensor(target_range, dtype=pred.dtype, device=pred.device)
     R = torch.where(R > 0, R, torch.ones_like(R))
-    parts = _weights_from_gap(pred / R, y / R, alpha, beta, delta, True)
-    if pred.ndim == 2:
-        parts = LiLAWWeights(*(part.mean(dim=1) for part in parts))
-    return parts if return_components else parts.total()
+    return pred / R, y / R

@@ -131,3 +131,12 @@ def test_device_auto(task):
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert next(est.module_.parameters()).device.type == expected
     assert est.get_params()["device"] == "auto"
+
+
+def test_a_row_predicts_the_same_whatever_it_is_predicted_with(task):
+    Estimator, X, y, _ = task
+    est = Estimator(**FAST, random_state=0).fit(X, y)
+    full = est.predict(X)
+    np.testing.assert_array_equal(est.predict(X[:7]), full[:7])
+    np.testing.assert_array_equal(est.predict(X[150:151]), full[150:151])
+    np.testing.assert_array_equal(est.predict(X[::-1]), full[::-1])

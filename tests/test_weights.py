@@ -83,3 +83,29 @@ def test_multiclass_rejects_bad_shapes():
         multiclass_weights(
             torch.zeros(3, 2), torch.zeros(4, dtype=torch.long), 10, 2, 6
         )
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3)])
+def test_fused_total_weight_matches_components_and_gradients(shape):
+    from sklearn_lilaw.weights import weights_from_scores
+
+    gen = torch.Generator().manual_seed(3)
+    score = torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
+    reference = torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
+    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64, requires_grad=True)
+    total = weights_from_scores(score, reference, params)
+    parts = weights_from_scores(score, reference, params, return_components=True)
+    np.testing.assert_allclose(total.detach(), parts.total().detach(), rtol=1e-12)
+    assert torch.autograd.gradcheck(
+        lambda s, r, p: weights_from_scores(s, r, p), (score, reference, params)
+    )
+    # Only the parameters need a gradient in the meta step.
+    (grad,) = torch.autograd.grad(
+        weights_from_scores(score.detach(), reference.detach(), params).sum(), params
+    )
+    (expected,) = torch.autograd.grad(
+        weights_from_scores(score.detach(), reference.detach(), params,
+                            return_components=True).total().sum(),
+        params,
+    )
+    np.testing.assert_allclose(grad, expected, rtol=1e-10)
