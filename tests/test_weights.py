@@ -90,8 +90,10 @@ def test_fused_total_weight_matches_components_and_gradients(shape):
     from sklearn_lilaw.weights import weights_from_scores
 
     gen = torch.Generator().manual_seed(3)
-    score = torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
-    reference = torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
+    score, reference = (
+        torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
+        for _ in range(2)
+    )
     params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64, requires_grad=True)
     total = weights_from_scores(score, reference, params)
     parts = weights_from_scores(score, reference, params, return_components=True)
@@ -104,8 +106,11 @@ def test_fused_total_weight_matches_components_and_gradients(shape):
         weights_from_scores(score.detach(), reference.detach(), params).sum(), params
     )
     (expected,) = torch.autograd.grad(
-        weights_from_scores(score.detach(), reference.detach(), params,
-                            return_components=True).total().sum(),
+        weights_from_scores(
+            score.detach(), reference.detach(), params, return_components=True
+        )
+        .total()
+        .sum(),
         params,
     )
     np.testing.assert_allclose(grad, expected, rtol=1e-10)
