@@ -1,4 +1,4 @@
-"""Smoke test of the overhead benchmark: ``benchmarks/overhead.py --quick``.
+"""Smoke tests of the benchmarks' ``--quick`` modes.
 
 It runs the script in a subprocess, as CI would, writing to a temporary
 directory, and checks that both result files name every configuration and
@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "overhead.py"
 CONFIGS = {
     "hand_loop": "hand loop (torch)",
@@ -23,7 +21,6 @@ CONFIGS = {
 }
 
 
-@pytest.mark.skipif(not SCRIPT.exists(), reason="benchmarks/ is not in this tree")
 def test_overhead_quick(tmp_path):
     run = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--output-dir", str(tmp_path)],
@@ -65,3 +62,31 @@ def test_overhead_quick(tmp_path):
     sizes = {r["n_rows"] for r in raw["scaling_runs"]}
     assert sizes == set(settings["scaling_sizes"])
     assert all(r["epoch_s"][-1] > 0 for r in raw["scaling_runs"])
+
+
+def test_ecg5000_quick(tmp_path):
+    script = SCRIPT.parent / "ecg5000.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick", "--output-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    md = (tmp_path / "ecg5000_quick.md").read_text()
+    runs = json.loads((tmp_path / "ecg5000_quick.json").read_text())["runs"]
+    assert (tmp_path / "ecg5000_quick.png").stat().st_size > 10_000
+    assert not (tmp_path / "ecg5000.md").exists()
+    assert len(runs) == 2 * 2 * 3  # seeds x data sets x methods
+    for dataset in ("ECG5000", "ECG5000-A"):
+        for method in ("plain", "lilaw", "lilaw-detached"):
+            assert f"| {dataset} | {method} |" in md
+    for run_ in runs:
+        assert 0.0 <= run_["accuracy"] <= 1.0 and 0.0 <= run_["auroc_macro"] <= 1.0
+        n_train = 500 if run_["dataset"] == "ECG5000" else 750
+        if run_["method"] == "plain":
+            assert run_["n_meta"] == 0 and run_["n_train"] == n_train
+        else:
+            assert run_["n_meta"] == -(-n_train * 5 // 100)  # 5%, rounded up
+            assert run_["n_train"] == n_train - run_["n_meta"]
