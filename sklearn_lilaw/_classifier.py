@@ -10,6 +10,7 @@ from skorch.utils import to_numpy
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
+from ._labels import check_two_classes, encode_labels
 from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
@@ -146,23 +147,10 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
                 labels = np.asarray(classes)
             else:
                 labels = np.unique(y)
-            if labels.shape[0] < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes in y; "
-                    f"got {labels.shape[0]} class."
-                )
+            check_two_classes(labels, self)
             self.classes_inferred_ = labels
-        labels = self.classes_
-        sorter = np.argsort(labels)  # ``classes`` may be given in any order
-        position = np.searchsorted(labels, y, sorter=sorter)
-        encoded = sorter[np.clip(position, 0, labels.shape[0] - 1)]
-        unknown = labels[encoded] != y
-        if unknown.any():
-            raise ValueError(
-                f"y contains labels not among the classes {labels.tolist()[:10]}: "
-                f"{np.unique(y[unknown]).tolist()[:5]}."
-            )
-        return encoded.astype(np.int64), encoded
+        encoded = encode_labels(y, self.classes_)
+        return encoded, encoded
 
     def _meta_min_size(self):
         return len(self.classes_)

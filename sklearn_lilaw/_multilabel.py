@@ -9,6 +9,7 @@ from skorch import NeuralNet
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
+from ._labels import check_two_classes, encode_labels
 from .weights import multilabel_scores
 
 __all__ = ["LiLAWMultiLabelClassifier"]
@@ -149,17 +150,11 @@ class LiLAWMultiLabelClassifier(
         else:
             check_classification_targets(y)
             labels = np.unique(y) if reset else self.classes_
-            position = np.searchsorted(labels, y).clip(0, len(labels) - 1)
-            if (labels[position] != y).any():
-                raise ValueError(f"y contains labels not among {labels.tolist()[:10]}.")
-            encoded = np.eye(len(labels), dtype=np.float32)[position]
+            encoded = np.eye(len(labels), dtype=np.float32)[encode_labels(y, labels)]
             one_hot = True
         if reset:
-            if one_hot and len(labels) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes in "
-                    f"y; got {len(labels)} class."
-                )
+            if one_hot:
+                check_two_classes(labels, self)
             self.classes_ = labels
             self.one_hot_targets_ = one_hot
         elif one_hot != self.one_hot_targets_ or len(labels) != len(self.classes_):
