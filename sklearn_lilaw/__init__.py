@@ -21,11 +21,14 @@ from ._lstm import StackedLSTM
 from ._mlp import MLP
 from ._multilabel import LiLAWMultiLabelClassifier
 from ._regressor import LiLAWRegressor
+from ._synthesizers import GaussianMixtureSynthesizer, ImblearnSynthesizer
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "GaussianAugmenter",
+    "GaussianMixtureSynthesizer",
+    "ImblearnSynthesizer",
     "LiLAWClassifier",
     "LiLAWDataset",
     "LiLAWMultiLabelClassifier",

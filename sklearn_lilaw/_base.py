@@ -37,6 +37,7 @@ from ._meta_sampler import MetaBatchSampler
 from ._meta_split import meta_split_size, select_meta_indices
 from ._mlp import MLP
 from ._origin import check_sample_origin
+from ._synthesizers import make_synthetic_rows
 from .weights import meta_gradient, weights_from_scores
 
 __all__ = ["LiLAWMixin"]
@@ -141,6 +142,8 @@ class LiLAWMixin:
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
+        synthesizer=None,
+        synthetic_weight=1.0,
         random_state=None,
         **kwargs,
     ):
@@ -155,6 +158,8 @@ class LiLAWMixin:
         self.meta_origin = meta_origin
         self.detach_weights = detach_weights
         self.lilaw = lilaw
+        self.synthesizer = synthesizer
+        self.synthetic_weight = synthetic_weight
         self.random_state = random_state
         self.__dict__["_storing_params"] = True
         try:
@@ -220,6 +225,7 @@ class LiLAWMixin:
     def _check_lilaw_params(self):
         for name in ("alpha", "beta", "delta"):
             _check_real(getattr(self, name), name)
+        _check_real(self.synthetic_weight, "synthetic_weight", low=0)
         _check_real(self.meta_lr, "meta_lr", low=0)
         _check_real(self.meta_weight_decay, "meta_weight_decay", low=0)
         if (
@@ -379,6 +385,9 @@ class LiLAWMixin:
             meta_indices = self._draw_meta_split(is_synthetic, stratify, seed)
             if reset or not self.initialized_:
                 self.initialize()
+            X, y_arr, is_synthetic = self._add_synthetic_rows(
+                X, y_arr, is_synthetic, meta_indices, seed
+            )
             self._train(X, y_arr, is_synthetic, meta_indices, fit_params, method)
         return self
 
@@ -397,6 +406,39 @@ class LiLAWMixin:
         is_synthetic = check_sample_origin(sample_origin, X.shape[0])
         y, stratify = self._validate_targets(y, reset=reset, classes=classes)
         return X, y, is_synthetic, stratify
+
+    def _add_synthetic_rows(self, X, y, is_synthetic, meta_indices, seed):
+        """Append the ``synthesizer``'s rows, made from the real training rows.
+
+        The meta split and rows already marked synthetic are not shown to the
+        synthesizer, so no synthetic row is derived from held-out data.
+        """
+        if self.synthesizer is None:
+            self.n_synthetic_ = 0
+            return X, y, is_synthetic
+        source = ~is_synthetic
+        source[meta_indices] = False
+        if not source.any():
+            raise ValueError(
+                "synthesizer has no real training rows to learn from (all rows "
+                "are synthetic or in the meta split)."
+            )
+        X_new, y_new, self.synthesizer_ = make_synthetic_rows(
+            self.synthesizer, X[source], y[source], seed
+        )
+        if X_new.shape[1:] != X.shape[1:] or len(y_new) != len(X_new):
+            raise ValueError(
+                f"synthesizer made rows of shape {X_new.shape} with {len(y_new)} "
+                f"targets; expected (n_new, {', '.join(map(str, X.shape[1:]))})."
+            )
+        if not np.isfinite(X_new).all():
+            raise ValueError("synthesizer made rows with NaN or infinite values.")
+        self.n_synthetic_ = len(X_new)
+        return (
+            np.concatenate([X, X_new.astype(X.dtype, copy=False)]),
+            np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
+            np.concatenate([is_synthetic, np.ones(len(X_new), dtype=bool)]),
+        )
 
     def _draw_meta_split(self, is_synthetic, stratify, seed):
         if not self.lilaw:
@@ -422,8 +464,10 @@ class LiLAWMixin:
         # Data moves to the training device once per fit, not once per batch.
         X_all = torch.as_tensor(X).to(device)
         y_all = torch.as_tensor(y).to(device)
-        # Origins only feed LiLAW's per-origin history; plain fits skip them.
-        origin = torch.as_tensor(is_synthetic).to(device) if self.lilaw else None
+        # Origins feed LiLAW's per-origin history and synthetic_weight; plain,
+        # unweighted fits skip them.
+        needs_origin = self.lilaw or self.synthetic_weight != 1
+        origin = torch.as_tensor(is_synthetic).to(device) if needs_origin else None
         dataset = LiLAWDataset(X_all, y_all, origin)
         y_train = y
         if len(meta_indices):
@@ -532,11 +576,13 @@ class LiLAWMixin:
         """
         y_true = to_tensor(y_true, device=self.device)
         losses = self._per_sample_loss(y_pred, y_true)
+        origin = X.get("sample_origin") if isinstance(X, Mapping) else None
+        if training and origin is not None and self.synthetic_weight != 1:
+            losses = torch.where(origin, self.synthetic_weight * losses, losses)
         state = self._fit_state
         if not training or state is None:
             return losses.mean()
         weights = self._lilaw_weights(y_pred, y_true, self.lilaw_scalars_.detach())
-        origin = X.get("sample_origin") if isinstance(X, Mapping) else None
         state.add_weights(weights.detach(), origin)
         if not self._lilaw_active():
             return losses.mean()  # warm-up: plain training, weights only logged

@@ -101,6 +101,8 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
+        synthesizer=None,
+        synthetic_weight=1.0,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,

@@ -35,7 +35,22 @@ module : torch.nn.Module class or instance, default=None
         does not detach them.
     lilaw : bool, default=True
         False trains plainly (unweighted mean loss, no meta split, every row
-        used), for comparisons.""",
+        used), for comparisons.
+    synthesizer : object, callable or None, default=None
+        Makes synthetic rows inside ``fit``, from the real training rows only
+        (never from the meta split), so that cross-validation does not leak:
+        an object with ``fit_resample(X, y)`` returning the input rows
+        followed by new ones (imbalanced-learn's over-samplers,
+        :class:`~sklearn_lilaw.ImblearnSynthesizer`,
+        :class:`~sklearn_lilaw.GaussianMixtureSynthesizer`,
+        :class:`~sklearn_lilaw.GaussianAugmenter`), or a callable
+        ``(X, y, random_state) -> (X_new, y_new)``. It is cloned and seeded
+        from ``random_state``; it sees targets as the estimator encodes them
+        (class indices for classifiers). The new rows are marked synthetic.
+    synthetic_weight : float, default=1.0
+        Fixed factor on the loss of synthetic rows (1 = no down-weighting);
+        combines with the LiLAW weights, or is the only weighting with
+        ``lilaw=False``.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta).
@@ -79,7 +94,12 @@ n_features_in_ : int
         Positions (in the ``X`` given to ``fit``) of the meta split; empty
         when ``lilaw=False``.
     n_train_samples_ : int
-        Rows trained on (those outside the meta split).
+        Rows trained on (those outside the meta split, synthetic rows made by
+        ``synthesizer`` included).
+    n_synthetic_ : int
+        Rows made by ``synthesizer`` in the last fit (0 without one).
+    synthesizer_ : object
+        The fitted synthesizer (only with a ``synthesizer``).
     lilaw_params_ : dict
         Final ``{"alpha": ..., "beta": ..., "delta": ...}`` (LiLAW fits only).
     lilaw_scalars_ : torch.Tensor of shape (3,)

@@ -105,6 +105,8 @@ class LiLAWMultiLabelClassifier(
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
+        synthesizer=None,
+        synthetic_weight=1.0,
         criterion=torch.nn.BCEWithLogitsLoss,
         threshold=0.5,
         optimizer=torch.optim.Adam,

@@ -97,6 +97,8 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
+        synthesizer=None,
+        synthetic_weight=1.0,
         target_range=None,
         criterion=torch.nn.MSELoss,
         optimizer=torch.optim.Adam,

@@ -1,0 +1,157 @@
+"""Synthetic rows made inside fit: the generators and the estimators' use of them."""
+
+import sys
+
+import numpy as np
+import pytest
+import torch
+from imblearn.over_sampling import SMOTE
+from sklearn.datasets import make_classification
+from sklearn.model_selection import KFold, cross_val_score, cross_validate
+
+from sklearn_lilaw import (
+    GaussianAugmenter,
+    GaussianMixtureSynthesizer,
+    ImblearnSynthesizer,
+    LiLAWClassifier,
+    LiLAWRegressor,
+)
+
+FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(200, 6, n_informative=4, n_classes=3, random_state=0)
+    return X, y
+
+
+def test_gaussian_mixture_synthesizer(data):
+    X, y = data
+    X_copy = X.copy()
+    synth = GaussianMixtureSynthesizer(ratio=0.5, n_components=2, random_state=0)
+    X_res, y_res = synth.fit_resample(X, y)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(X_res[:200], X)  # originals first
+    counts = np.bincount(y)
+    np.testing.assert_array_equal(
+        np.bincount(y_res[200:]), np.floor(0.5 * counts + 0.5)
+    )
+    assert synth.n_synthetic_ == len(y_res) - 200
+    np.testing.assert_array_equal(synth.sample_origin_, np.arange(len(y_res)) >= 200)
+    # New rows sit near their class: each class mean is recovered.
+    for label in range(3):
+        new = X_res[200:][y_res[200:] == label]
+        assert np.abs(new.mean(0) - X[y == label].mean(0)).max() < 1.0
+    again = GaussianMixtureSynthesizer(ratio=0.5, n_components=2, random_state=0)
+    np.testing.assert_array_equal(again.fit_resample(X, y)[0], X_res)
+    assert GaussianMixtureSynthesizer(ratio=0).fit_resample(X, y)[0].shape == X.shape
+    with pytest.raises(ValueError, match="ratio must be"):
+        GaussianMixtureSynthesizer(ratio=-1).fit_resample(X, y)
+
+
+def test_imblearn_synthesizer(data, monkeypatch):
+    X, y = data
+    synth = ImblearnSynthesizer("SMOTE", ratio=1.0, random_state=0)
+    X_res, y_res = synth.fit_resample(X, y)
+    np.testing.assert_array_equal(np.bincount(y_res), 2 * np.bincount(y))
+    np.testing.assert_array_equal(X_res[:200], X)
+    assert synth.n_synthetic_ == 200
+    wrapped = ImblearnSynthesizer(SMOTE(k_neighbors=3), ratio=0.5, random_state=0)
+    assert wrapped.fit_resample(X, y)[0].shape[0] == 300
+    with pytest.raises(ValueError, match="not in imblearn.over_sampling"):
+        ImblearnSynthesizer("NoSuchSampler").fit_resample(X, y)
+    monkeypatch.setitem(sys.modules, "imblearn", None)
+    with pytest.raises(ImportError, match="pip install imbalanced-learn"):
+        ImblearnSynthesizer().fit_resample(X, y)
+
+
+def test_estimator_adds_rows_made_from_its_real_training_rows(data):
+    X, y = data
+    seen = []
+
+    def jitter(X_src, y_src, random_state):
+        seen.append(X_src.copy())
+        rng = np.random.RandomState(random_state)
+        return X_src + 0.1 * rng.randn(*X_src.shape), y_src
+
+    is_synthetic = np.arange(200) % 4 == 0  # 50 rows already synthetic
+    clf = LiLAWClassifier(**FAST, synthesizer=jitter, random_state=0)
+    clf.fit(X, y, sample_origin=is_synthetic)
+    source = seen[0]
+    meta = clf.meta_indices_
+    assert clf.n_synthetic_ == len(source) == 200 - 50 - len(meta)
+    assert clf.n_train_samples_ == 200 - len(meta) + clf.n_synthetic_
+    rows = {tuple(np.float32(r)) for r in source}
+    assert not rows & {tuple(np.float32(r)) for r in X[meta]}  # no meta row
+    assert not rows & {tuple(np.float32(r)) for r in X[is_synthetic]}
+    assert clf.history[-1, "weight_synthetic"] > 0
+
+
+def test_synthetic_rows_come_from_the_training_fold_only(data):
+    X, y = data
+    seen = []
+
+    def copy_rows(X_src, y_src, random_state):
+        seen.append({tuple(np.float32(r)) for r in X_src})
+        return X_src, y_src
+
+    cv = KFold(4, shuffle=True, random_state=0)
+    cross_validate(
+        LiLAWClassifier(**FAST, synthesizer=copy_rows), X, y, cv=cv, error_score="raise"
+    )
+    for rows, (_, test) in zip(seen, cv.split(X)):
+        assert not rows & {tuple(np.float32(r)) for r in X[test]}
+
+
+def test_imblearn_sampler_directly_in_cross_val_score(data):
+    X, y = data
+    clf = LiLAWClassifier(**FAST, synthesizer=SMOTE(), random_state=0)
+    scores = cross_val_score(clf, X, y, cv=KFold(3, shuffle=True, random_state=0))
+    assert np.all(scores > 0.3)
+    clf.fit(X, y)
+    train = np.setdiff1d(np.arange(200), clf.meta_indices_)
+    counts = np.bincount(y[train])
+    assert clf.n_synthetic_ == 3 * counts.max() - counts.sum()  # SMOTE balances
+    clf.set_params(synthesizer=ImblearnSynthesizer(ratio=1.0)).fit(X, y)
+    assert clf.n_synthetic_ == 200 - len(clf.meta_indices_)
+    assert clf.synthesizer_.sampler_.random_state is not None  # seeded
+
+
+def test_regression_with_the_augmenter(data):
+    X, y = data
+    target = X[:, 0] * 3.0
+    reg = LiLAWRegressor(**FAST, synthesizer=GaussianAugmenter(fraction=0.5))
+    reg.fit(X, target)
+    assert reg.n_synthetic_ == round(0.5 * (200 - len(reg.meta_indices_)))
+
+
+def test_synthetic_weight_scales_the_loss_of_synthetic_rows(data):
+    X, y = data
+    clf = LiLAWClassifier(**FAST, lilaw=False, synthetic_weight=0.25).fit(X, y)
+    logits = torch.randn(4, 3)
+    target = torch.tensor([0, 1, 2, 0])
+    origin = torch.tensor([False, True, True, False])
+    loss = clf.get_loss(
+        logits, target, X={"X": None, "sample_origin": origin}, training=True
+    )
+    ce = torch.nn.functional.cross_entropy(logits, target, reduction="none")
+    expected = (ce * torch.tensor([1.0, 0.25, 0.25, 1.0])).mean()
+    assert loss.item() == pytest.approx(expected.item())
+    with pytest.raises(ValueError, match="synthetic_weight must be >= 0"):
+        LiLAWClassifier(synthetic_weight=-1.0).fit(X, y)
+
+
+def test_bad_synthesizers_get_clear_errors(data):
+    X, y = data
+    with pytest.raises(TypeError, match="fit_resample"):
+        LiLAWClassifier(**FAST, synthesizer=42).fit(X, y)
+
+    class Shuffles:
+        def fit_resample(self, X, y):
+            return X[::-1], y[::-1]
+
+    with pytest.raises(ValueError, match="input rows followed by the new rows"):
+        LiLAWClassifier(**FAST, synthesizer=Shuffles()).fit(X, y)
+    with pytest.raises(ValueError, match="expected"):
+        LiLAWClassifier(**FAST, synthesizer=lambda X, y, rs: (X[:, :2], y)).fit(X, y)
