@@ -20,7 +20,7 @@ and std over seeds, and the paired difference.
 
 Run::
 
-    python benchmarks/extensions.py            # 3 seeds, about 2 minutes on 2 cores
+    python benchmarks/extensions.py            # 3 seeds, about 15 s on 2 idle cores
     python benchmarks/extensions.py --seeds 5
 
 Writes ``extensions.md`` and ``extensions.json`` under ``--output-dir``

@@ -382,12 +382,23 @@ class LiLAWMixin:
             X, y_arr, is_synthetic, stratify = self._validate_fit_data(
                 X, y, sample_origin, reset=reset, classes=classes
             )
-            meta_indices = self._draw_meta_split(is_synthetic, stratify, seed)
+            n_given = X.shape[0]
+            # A meta split that may hold synthetic rows is drawn after the
+            # synthesizer ran; otherwise it is drawn first and held out of
+            # what the synthesizer learns from.
+            synthesize_first = self.lilaw and self.meta_origin in ("any", "synthetic")
+            if synthesize_first:
+                X, y_arr, is_synthetic = self._add_synthetic_rows(
+                    X, y_arr, is_synthetic, [], seed
+                )
+                stratify = self._stratify_labels(y_arr)
+            meta_indices = self._draw_meta_split(is_synthetic, stratify, seed, n_given)
             if reset or not self.initialized_:
                 self.initialize()
-            X, y_arr, is_synthetic = self._add_synthetic_rows(
-                X, y_arr, is_synthetic, meta_indices, seed
-            )
+            if not synthesize_first:
+                X, y_arr, is_synthetic = self._add_synthetic_rows(
+                    X, y_arr, is_synthetic, meta_indices, seed
+                )
             self._train(X, y_arr, is_synthetic, meta_indices, fit_params, method)
         return self
 
@@ -440,7 +451,7 @@ class LiLAWMixin:
             np.concatenate([is_synthetic, np.ones(len(X_new), dtype=bool)]),
         )
 
-    def _draw_meta_split(self, is_synthetic, stratify, seed):
+    def _draw_meta_split(self, is_synthetic, stratify, seed, n_given):
         if not self.lilaw:
             return np.array([], dtype=int)  # plain training uses every row
         origin = self.meta_origin
@@ -451,9 +462,8 @@ class LiLAWMixin:
             "synthetic": is_synthetic,
             "any": np.ones_like(is_synthetic),
         }[origin]
-        n_meta = meta_split_size(
-            self.meta_size, is_synthetic.shape[0], self._meta_min_size()
-        )
+        # meta_size is a share of the rows given to fit, whatever was added.
+        n_meta = meta_split_size(self.meta_size, n_given, self._meta_min_size())
         return select_meta_indices(
             allowed, n_meta, stratify=stratify, random_state=seed, origin_name=origin
         )
@@ -542,6 +552,23 @@ class LiLAWMixin:
         if isinstance(y_infer, tuple):
             return tuple(part[:n] for part in y_infer)
         return y_infer[:n]
+
+    def _predict_transformed(self, X, default):
+        """Module outputs for ``X`` passed through ``predict_nonlinearity``.
+
+        ``'auto'`` applies ``default`` (the task's link: softmax or sigmoid of
+        the logits), whatever the criterion, so that a custom loss (focal
+        loss, say) still gives probabilities. Computed in float64.
+        """
+        X = self._validate_X_predict(X)
+        outputs = self.forward(X)
+        outputs = outputs[0] if isinstance(outputs, tuple) else outputs
+        nonlinearity = self.predict_nonlinearity
+        if nonlinearity == "auto":
+            nonlinearity = default
+        elif nonlinearity is None:
+            return outputs.double().numpy()
+        return np.asarray(nonlinearity(outputs.double()), dtype=np.float64)
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
@@ -691,6 +718,10 @@ class LiLAWMixin:
 
     def _meta_min_size(self):
         return 1
+
+    def _stratify_labels(self, y):
+        """Labels to stratify the meta split on, from encoded targets."""
+        return None
 
     def _fit_constants(self, device):
         """Tensors the task's weights need during a fit, made once per fit."""

@@ -154,6 +154,9 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         encoded = encode_labels(y, self.classes_)
         return encoded, encoded
 
+    def _stratify_labels(self, y):
+        return y
+
     def _meta_min_size(self):
         return len(self.classes_)
 
@@ -175,10 +178,10 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Softmax of the module's logits, in the order of ``classes_``.
+            Softmax of the module's logits (or ``predict_nonlinearity`` of its
+            output, when set), in the order of ``classes_``.
         """
-        X = self._validate_X_predict(X)
-        return super().predict_proba(X).astype(np.float64)
+        return self._predict_transformed(X, lambda logits: logits.softmax(dim=1))
 
     def predict(self, X):
         """Return the most probable class label of each row.

@@ -92,7 +92,9 @@ n_features_in_ : int
         The trained network.
     meta_indices_ : ndarray of int
         Positions (in the ``X`` given to ``fit``) of the meta split; empty
-        when ``lilaw=False``.
+        when ``lilaw=False``. With a ``synthesizer`` and ``meta_origin``
+        'any' or 'synthetic', the synthetic rows are drawn first and
+        positions from ``len(X)`` on are synthetic rows.
     n_train_samples_ : int
         Rows trained on (those outside the meta split, synthetic rows made by
         ``synthesizer`` included).

@@ -163,7 +163,10 @@ class LiLAWMultiLabelClassifier(
             raise ValueError(
                 "y has a different format or number of labels than in the first fit."
             )
-        return encoded, _label_set_keys(encoded)
+        return encoded, self._stratify_labels(encoded)
+
+    def _stratify_labels(self, y):
+        return _label_set_keys(y)
 
     def _meta_min_size(self):
         return len(self.classes_) if self.one_hot_targets_ else 1
@@ -189,9 +192,7 @@ class LiLAWMultiLabelClassifier(
             Sigmoid of the module's logits. For a model fitted on a 1-d ``y``,
             each row is normalised to sum to 1 over ``classes_``.
         """
-        X = self._validate_X_predict(X)
-        logits = self.forward(X)
-        proba = torch.sigmoid(logits.double()).numpy()
+        proba = self._predict_transformed(X, torch.sigmoid)
         if self.one_hot_targets_:
             proba /= proba.sum(axis=1, keepdims=True)
         return proba

@@ -105,13 +105,24 @@ class GaussianMixtureSynthesizer(BaseEstimator):
             n_new = int(np.floor(self.ratio * len(rows) + 0.5))
             if n_new == 0:
                 continue
-            mixture = GaussianMixture(
-                n_components=min(self.n_components, len(rows)),
-                covariance_type=self.covariance_type,
-                reg_covar=self.reg_covar,
-                random_state=rng.randint(np.iinfo(np.int32).max),
-            ).fit(rows)
-            new_X.append(mixture.sample(n_new)[0])
+            if len(rows) == 1:
+                # No mixture fits one row: sample around it with the
+                # regularising variance alone.
+                sample = rows + rng.normal(
+                    0.0, np.sqrt(self.reg_covar), size=(n_new, X.shape[1])
+                )
+            else:
+                sample = (
+                    GaussianMixture(
+                        n_components=min(self.n_components, len(rows)),
+                        covariance_type=self.covariance_type,
+                        reg_covar=self.reg_covar,
+                        random_state=rng.randint(np.iinfo(np.int32).max),
+                    )
+                    .fit(rows)
+                    .sample(n_new)[0]
+                )
+            new_X.append(sample)
             new_y.append(np.full(n_new, label, dtype=y.dtype))
         X_new = np.vstack(new_X) if new_X else X[:0]
         y_new = np.concatenate(new_y) if new_y else y[:0]

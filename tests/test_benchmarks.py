@@ -1,15 +1,17 @@
 """Smoke tests of the benchmarks' ``--quick`` modes.
 
-It runs the script in a subprocess, as CI would, writing to a temporary
-directory, and checks that both result files name every configuration and
-hold positive timings. The numbers themselves are not checked: in quick mode
-the sizes are too small for the targets to mean anything.
+Each test runs a script in a subprocess, as CI would, writing to a temporary
+directory, and checks that the result files name every configuration and
+hold finite, positive numbers. The numbers themselves are not checked: in
+quick mode the sizes are too small for them to mean anything.
 """
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "overhead.py"
 CONFIGS = {
@@ -90,3 +92,46 @@ def test_ecg5000_quick(tmp_path):
         else:
             assert run_["n_meta"] == -(-n_train * 5 // 100)  # 5%, rounded up
             assert run_["n_train"] == n_train - run_["n_meta"]
+
+
+def test_synthetic_quick(tmp_path):
+    script = SCRIPT.parent / "synthetic.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick", "--output-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    md = (tmp_path / "synthetic_quick.md").read_text()
+    runs = json.loads((tmp_path / "synthetic_quick.json").read_text())["runs"]
+    assert (tmp_path / "synthetic_quick.png").stat().st_size > 10_000
+    tasks = {
+        "breast_cancer",
+        "wine",
+        "digits",
+        "digits_multilabel",
+        "diabetes",
+        "ecg5000",
+    }
+    assert {r["task"] for r in runs} == tasks
+    for task in tasks:
+        assert f"| {task} | clean |" in md and f"| {task} | 40% noise |" in md
+    methods = {r["method"] for r in runs if r["task"] == "digits"}
+    assert methods == {
+        "real only",
+        "naive mix",
+        "fixed 0.5",
+        "fixed best",
+        "focal",
+        "LiLAW",
+        "LiLAW any",
+    }
+    assert "focal" not in {r["method"] for r in runs if r["task"] == "diabetes"}
+    for record in runs:
+        assert record["fit_seconds"] > 0
+        main = {"regression": "R2", "multilabel": "macro-F1"}.get(
+            record["kind"], "accuracy"
+        )
+        assert np.isfinite(record[main])

@@ -155,3 +155,42 @@ def test_bad_synthesizers_get_clear_errors(data):
         LiLAWClassifier(**FAST, synthesizer=Shuffles()).fit(X, y)
     with pytest.raises(ValueError, match="expected"):
         LiLAWClassifier(**FAST, synthesizer=lambda X, y, rs: (X[:, :2], y)).fit(X, y)
+
+
+def test_meta_origin_any_draws_from_real_and_synthetic_rows(data):
+    X, y = data
+    clf = LiLAWClassifier(
+        **FAST,
+        synthesizer=GaussianMixtureSynthesizer(ratio=1.0),
+        meta_origin="any",
+        meta_size=0.5,
+        random_state=0,
+    ).fit(X, y)
+    meta = clf.meta_indices_
+    assert len(meta) == 100  # half of the rows given to fit
+    assert (meta >= 200).any() and (meta < 200).any()
+    assert clf.n_synthetic_ == 200
+    assert clf.n_train_samples_ == 400 - 100
+
+
+def test_a_class_with_one_row_is_sampled_around_it():
+    X = np.array([[0.0, 0.0], [0.1, 0.2], [0.2, 0.1], [5.0, 5.0]])
+    y = np.array([0, 0, 0, 1])
+    X_res, y_res = GaussianMixtureSynthesizer(ratio=2.0, random_state=0).fit_resample(
+        X, y
+    )
+    lone = X_res[4:][y_res[4:] == 1]
+    assert lone.shape == (2, 2) and np.abs(lone - 5.0).max() < 0.5
+
+
+def test_custom_criterion_still_gives_probabilities(data):
+    X, y = data
+
+    class Halved(torch.nn.CrossEntropyLoss):
+        def forward(self, logits, target):
+            return 0.5 * super().forward(logits, target)
+
+    clf = LiLAWClassifier(**FAST, criterion=Halved).fit(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
+    clf.set_params(predict_nonlinearity=None)
+    assert not np.allclose(clf.predict_proba(X).sum(axis=1), 1.0)  # raw logits
