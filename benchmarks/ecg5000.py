@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _stats import paired_interval  # benchmarks/ is on sys.path
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -127,37 +128,11 @@ def summarise(runs, seeds):
                         for a, b in zip(by_method[method], by_method["plain"])
                     ]
                 )
-                half = (
-                    _t975(len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
-                    if len(diff) > 1
-                    else float("nan")
-                )
+                mean, half = paired_interval(diff)
                 paired.append(
-                    (dataset, method, metric, diff, diff.mean(), half, (diff > 0).sum())
+                    (dataset, method, metric, diff, mean, half, (diff > 0).sum())
                 )
     return table, paired
-
-
-def _t975(dof):
-    """97.5% quantile of Student's t (scipy-free table for small samples)."""
-    table = {
-        1: 12.706,
-        2: 4.303,
-        3: 3.182,
-        4: 2.776,
-        5: 2.571,
-        6: 2.447,
-        7: 2.365,
-        8: 2.306,
-        9: 2.262,
-        10: 2.228,
-        15: 2.131,
-        20: 2.086,
-        30: 2.042,
-    }
-    if dof in table:
-        return table[dof]
-    return table[max(k for k in table if k <= dof)] if dof < 30 else 1.96
 
 
 def write_markdown(path, table, paired, args, wall, seeds, machine):

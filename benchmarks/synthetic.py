@@ -54,6 +54,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _stats import paired_interval  # benchmarks/ is on sys.path
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 from sklearn.metrics import f1_score, make_scorer
@@ -74,18 +75,6 @@ from sklearn_lilaw import (
     LiLAWRegressor,
 )
 from sklearn_lilaw.datasets import load_ecg5000
-
-T975 = {
-    1: 12.706,
-    2: 4.303,
-    3: 3.182,
-    4: 2.776,
-    5: 2.571,
-    6: 2.447,
-    7: 2.365,
-    8: 2.306,
-    9: 2.262,
-}
 
 
 class FocalLoss(torch.nn.Module):
@@ -372,15 +361,7 @@ def summarise(runs, qualities):
                     for m in metrics
                 ]
                 diff = np.array([r[main] for r in rows]) - naive
-                half = (
-                    (
-                        T975.get(len(diff) - 1, 1.96)
-                        * diff.std(ddof=1)
-                        / np.sqrt(len(diff))
-                    )
-                    if len(diff) > 1
-                    else float("nan")
-                )
+                _, half = paired_interval(diff)
                 compare = (
                     "–" if method == "naive mix" else f"{diff.mean():+.4f} ± {half:.4f}"
                 )

@@ -102,7 +102,8 @@ class LiLAWMixin:
     """LiLAW training for a skorch net; see the module docstring.
 
     Subclasses implement ``_validate_targets``, ``_lilaw_scores`` and
-    ``_n_outputs``, and may override ``_meta_min_size``.
+    ``_n_outputs``, and may override ``_y_validation_kwargs``,
+    ``_meta_min_size``, ``_stratify_labels`` and ``_fit_constants``.
     """
 
     # skorch sets these three in ``__init__``; scikit-learn wants ``__init__``

@@ -23,15 +23,26 @@ CONFIGS = {
 }
 
 
-def test_overhead_quick(tmp_path):
+def _run_quick(script, output_dir):
+    """Run ``benchmarks/<script> --quick`` in a subprocess, as CI would."""
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--output-dir", str(tmp_path)],
+        [
+            sys.executable,
+            str(SCRIPT.parent / script),
+            "--quick",
+            "--output-dir",
+            str(output_dir),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_overhead_quick(tmp_path):
+    _run_quick("overhead.py", tmp_path)
 
     md = (tmp_path / "overhead_quick.md").read_text()
     raw = json.loads((tmp_path / "overhead_quick.json").read_text())
@@ -67,15 +78,7 @@ def test_overhead_quick(tmp_path):
 
 
 def test_ecg5000_quick(tmp_path):
-    script = SCRIPT.parent / "ecg5000.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--quick", "--output-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    _run_quick("ecg5000.py", tmp_path)
     md = (tmp_path / "ecg5000_quick.md").read_text()
     runs = json.loads((tmp_path / "ecg5000_quick.json").read_text())["runs"]
     assert (tmp_path / "ecg5000_quick.png").stat().st_size > 10_000
@@ -95,15 +98,7 @@ def test_ecg5000_quick(tmp_path):
 
 
 def test_synthetic_quick(tmp_path):
-    script = SCRIPT.parent / "synthetic.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--quick", "--output-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    _run_quick("synthetic.py", tmp_path)
     md = (tmp_path / "synthetic_quick.md").read_text()
     runs = json.loads((tmp_path / "synthetic_quick.json").read_text())["runs"]
     assert (tmp_path / "synthetic_quick.png").stat().st_size > 10_000
