@@ -4,10 +4,11 @@ Run with ``python -m sklearn_lilaw.demo``. On scikit-learn's bundled digits
 data, a scarce real training set (20% of the training half) is mixed with
 four times as many synthetic rows (jittered copies of the real rows, 40% of
 them with a random label, as a weak generator might produce). The test half
-is real only. Four ways to train the same MLP are compared over 3 seeds:
+is real only. Five ways to train the same MLP are compared over 3 seeds:
 
 - real only (``lilaw=False`` on the real rows);
 - the naive mix (``lilaw=False`` on real + synthetic);
+- a fixed down-weighting of the synthetic rows (``synthetic_weight=0.5``);
 - LiLAW on the mix, meta split from real rows (the default);
 - LiLAW on the mix, meta split from any rows.
 
@@ -55,6 +56,11 @@ def run(seeds=(0, 1, 2), max_epochs=60):
     configs = [
         ("real only", {"lilaw": False}, (X_real, y_real, None)),
         ("real + synthetic, naive", {"lilaw": False}, (X_mix, y_mix, is_synthetic)),
+        (
+            "real + synthetic, weight 0.5",
+            {"lilaw": False, "synthetic_weight": 0.5},
+            (X_mix, y_mix, is_synthetic),
+        ),
         ("real + synthetic, LiLAW (meta: real)", {}, (X_mix, y_mix, is_synthetic)),
         (
             "real + synthetic, LiLAW (meta: any)",
