@@ -264,7 +264,7 @@ def run(args):
         elif kind == "regression":
             base = _jitter(0.1)
         else:
-            base = GaussianMixtureSynthesizer(ratio=2.0, covariance_type="diag")
+            base = GaussianMixtureSynthesizer(ratio=2.0)
         if base_kind == "classification":
             splitter = StratifiedShuffleSplit(
                 args.seeds, test_size=0.25, train_size=0.75 * 0.2, random_state=0

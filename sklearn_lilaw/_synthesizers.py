@@ -41,8 +41,10 @@ class GaussianMixtureSynthesizer(BaseEstimator):
         New rows per input row, per class (rounded to the nearest integer).
     n_components : int, default=1
         Mixture components per class (fewer when a class has fewer rows).
-    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
-        As in ``GaussianMixture``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='diag'
+        As in ``GaussianMixture``. ``'diag'`` by default: a full covariance
+        needs more rows per class than features, which synthetic-data
+        settings (scarce real rows) rarely have.
     reg_covar : float, default=1e-3
         Added to the covariance diagonals, so that tiny classes still give a
         proper distribution.
@@ -71,7 +73,7 @@ class GaussianMixtureSynthesizer(BaseEstimator):
         self,
         ratio=1.0,
         n_components=1,
-        covariance_type="full",
+        covariance_type="diag",
         reg_covar=1e-3,
         random_state=None,
     ):
