@@ -600,23 +600,37 @@ class LiLAWMixin:
         """Mean loss of a batch, LiLAW-weighted on training batches after warm-up.
 
         alpha, beta and delta are frozen here; the model receives gradient
-        through the weights unless ``detach_weights=True``.
+        through the weights unless ``detach_weights=True``. Synthetic rows'
+        losses are multiplied by ``synthetic_weight``.
         """
         y_true = to_tensor(y_true, device=self.device)
-        losses = self._per_sample_loss(y_pred, y_true)
         origin = X.get("sample_origin") if isinstance(X, Mapping) else None
-        if training and origin is not None and self.synthetic_weight != 1:
-            losses = torch.where(origin, self.synthetic_weight * losses, losses)
         state = self._fit_state
-        if not training or state is None:
-            return losses.mean()
-        weights = self._lilaw_weights(y_pred, y_true, self.lilaw_scalars_.detach())
-        state.add_weights(weights.detach(), origin)
-        if not self._lilaw_active():
-            return losses.mean()  # warm-up: plain training, weights only logged
-        if self.detach_weights:
-            weights = weights.detach()
-        return (weights * losses).mean()
+        if training and state is not None and self._lilaw_active():
+            weighted, weights = self._weighted_losses(
+                y_pred, y_true, self.lilaw_scalars_, self.detach_weights
+            )
+            state.add_weights(weights, origin)
+            return self._scale_synthetic(weighted, origin, training).mean()
+        losses = self._per_sample_loss(y_pred, y_true)
+        if training and state is not None:
+            # Warm-up: plain training; the weights are only logged.
+            with torch.no_grad():
+                weights = self._lilaw_weights(y_pred, y_true, self.lilaw_scalars_)
+            state.add_weights(weights, origin)
+        return self._scale_synthetic(losses, origin, training).mean()
+
+    def _scale_synthetic(self, losses, origin, training):
+        if training and origin is not None and self.synthetic_weight != 1:
+            return torch.where(origin, self.synthetic_weight * losses, losses)
+        return losses
+
+    def _weighted_losses(self, y_pred, y_true, params, detach):
+        """Per-sample ``W * loss`` (the model step's loss) and ``W`` itself."""
+        losses = self._per_sample_loss(y_pred, y_true)
+        weights = self._lilaw_weights(y_pred, y_true, params)
+        used = weights.detach() if detach else weights
+        return used * losses, weights.detach()
 
     def _lilaw_weights(self, y_pred, y_true, params):
         """Per-sample LiLAW weights for ``params = (alpha, beta, delta)``."""

@@ -11,7 +11,7 @@ from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
-from .weights import multiclass_scores
+from .weights import multiclass_scores, weighted_cross_entropy
 
 __all__ = ["LiLAWClassifier"]
 
@@ -165,6 +165,18 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     def _lilaw_scores(self, y_pred, y_true):
         return multiclass_scores(y_pred, y_true)
+
+    def _weighted_losses(self, y_pred, y_true, params, detach):
+        criterion = self.criterion_
+        plain_cross_entropy = (
+            type(criterion) is torch.nn.CrossEntropyLoss
+            and criterion.weight is None
+            and criterion.label_smoothing == 0
+            and y_pred.ndim == 2
+        )
+        if plain_cross_entropy:  # the default: one fused autograd node
+            return weighted_cross_entropy(y_pred, y_true, params, detach_weights=detach)
+        return super()._weighted_losses(y_pred, y_true, params, detach)
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

@@ -38,6 +38,7 @@ __all__ = [
     "multilabel_weights",
     "regression_scores",
     "regression_weights",
+    "weighted_cross_entropy",
     "weights_from_scores",
 ]
 
@@ -129,6 +130,121 @@ class _TotalWeight(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         return tuple(_shape_gradients(*ctx.saved_tensors, grad, ctx.needs_input_grad))
+
+
+class _WeightedCrossEntropy(torch.autograd.Function):
+    """``W * CE`` per sample from logits, as one autograd node.
+
+    The fast path of the model step for the default criterion: softmax,
+    cross-entropy, scores, weights and their product in one pass, and the
+    gradient for the logits in closed form. With ``s = softmax(z)``,
+    ``l = CE``, ``A = dW/ds[y]`` and ``B = dW/dmax(s)``::
+
+        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
+
+    (the second term is dropped when the weights are detached).
+    """
+
+    @staticmethod
+    def forward(ctx, logits, y, params, detach):
+        log_probs = torch.log_softmax(logits, dim=1)
+        probs = log_probs.exp()
+        y = y.long().reshape(-1, 1)
+        losses = -log_probs.gather(1, y).squeeze(1)
+        score = probs.gather(1, y).squeeze(1)
+        reference, top = probs.max(dim=1)
+        sig, moderate, gap_delta = _shapes(score, reference, params)
+        weights = 1.0 + sig[0] - sig[1] + moderate
+        ctx.mark_non_differentiable(weights)
+        ctx.save_for_backward(
+            probs,
+            y,
+            top,
+            losses,
+            weights,
+            score,
+            reference,
+            params,
+            sig,
+            moderate,
+            gap_delta,
+        )
+        ctx.detach = detach
+        return weights * losses, weights
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        (
+            probs,
+            y,
+            top,
+            losses,
+            weights,
+            score,
+            reference,
+            params,
+            sig,
+            moderate,
+            gap_delta,
+        ) = ctx.saved_tensors
+        # W * dCE/dz = W (s - e_y)
+        base = weights
+        on_y = -weights
+        on_top = None
+        if not ctx.detach:
+            slopes = torch.stack(
+                (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
+            )
+            d_score = (params.reshape(3, 1) * slopes).sum(dim=0)  # A
+            d_reference = -slopes.sum(dim=0)  # B
+            a_term = losses * d_score * score
+            b_term = losses * d_reference * reference
+            base = base - a_term - b_term
+            on_y = on_y + a_term
+            on_top = b_term
+        grad_logits = (grad * base).unsqueeze(1) * probs
+        grad_logits.scatter_add_(1, y, (grad * on_y).unsqueeze(1))
+        if on_top is not None:
+            grad_logits.scatter_add_(1, top.unsqueeze(1), (grad * on_top).unsqueeze(1))
+        return grad_logits, None, None, None
+
+
+def weighted_cross_entropy(logits, y, params, *, detach_weights=False):
+    """Per-sample ``W * cross_entropy`` and ``W`` for multi-class logits.
+
+    The same values (and gradients for ``logits``) as
+    ``multiclass_weights(logits, y, *params) * cross_entropy(logits, y)``,
+    computed as one autograd node: the model step's fast path for the
+    default criterion. ``params`` get no gradient here.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n_samples, n_classes)
+        Unnormalised model outputs.
+    y : torch.Tensor of shape (n_samples,)
+        Observed class indices.
+    params : torch.Tensor of shape (3,)
+        alpha, beta, delta.
+    detach_weights : bool, default=False
+        If True, no gradient flows through ``W``.
+
+    Returns
+    -------
+    weighted_losses : torch.Tensor of shape (n_samples,)
+    weights : torch.Tensor of shape (n_samples,)
+        ``W``, without gradient.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.weights import weighted_cross_entropy
+    >>> logits = torch.log(torch.tensor([[0.05, 0.95]]))
+    >>> weighted, weights = weighted_cross_entropy(
+    ...     logits, torch.tensor([0]), torch.tensor([9.0, 3.0, 7.0]))
+    >>> round(float(weighted), 2), round(float(weights), 3)
+    (5.7, 1.903)
+    """
+    return _WeightedCrossEntropy.apply(logits, y, params.detach(), detach_weights)
 
 
 def meta_gradient(score, reference, losses, params):

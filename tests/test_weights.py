@@ -114,3 +114,24 @@ def test_fused_total_weight_matches_components_and_gradients(shape):
         params,
     )
     np.testing.assert_allclose(grad, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("detach", [False, True])
+def test_fused_weighted_cross_entropy_matches_autograd(detach):
+    from sklearn_lilaw.weights import weighted_cross_entropy
+
+    gen = torch.Generator().manual_seed(4)
+    logits = torch.randn(30, 5, generator=gen, dtype=torch.float64, requires_grad=True)
+    y = torch.randint(0, 5, (30,), generator=gen)
+    y[:5] = logits.detach().argmax(1)[:5]  # observed label is the top class
+    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64)
+    weights = multiclass_weights(logits, y, *params)
+    ce = torch.nn.functional.cross_entropy(logits, y, reduction="none")
+    expected = (weights.detach() if detach else weights) * ce
+    got, got_weights = weighted_cross_entropy(logits, y, params, detach_weights=detach)
+    np.testing.assert_allclose(got.detach(), expected.detach(), rtol=1e-12)
+    np.testing.assert_allclose(got_weights, weights.detach(), rtol=1e-12)
+    upstream = torch.rand(30, generator=gen, dtype=torch.float64)
+    (want,) = torch.autograd.grad((expected * upstream).sum(), logits)
+    (have,) = torch.autograd.grad((got * upstream).sum(), logits)
+    np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-12)
