@@ -86,6 +86,13 @@ def _shapes(score, reference, params):
     return torch.sigmoid(gap[:2]), torch.exp(-0.5 * gap[2] ** 2), gap[2]
 
 
+def _slopes(sig, moderate, gap_delta):
+    """``dW/dg_p`` for p = alpha, beta, delta, stacked: shape (3, ...)."""
+    return torch.stack(
+        (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
+    )
+
+
 def _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs):
     """Gradients of ``sum(grad * W)`` for score, reference and params.
 
@@ -96,9 +103,7 @@ def _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs):
     """
     if score.ndim == 2:  # W is the mean over outputs
         grad = grad.unsqueeze(1) / score.shape[1]
-    slopes = torch.stack(
-        (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
-    )
+    slopes = _slopes(sig, moderate, gap_delta)
     out = [None, None, None]
     if needs[0]:
         weighted = params.reshape((3,) + (1,) * score.ndim) * slopes
@@ -192,9 +197,7 @@ class _WeightedCrossEntropy(torch.autograd.Function):
         on_y = -weights
         on_top = None
         if not ctx.detach:
-            slopes = torch.stack(
-                (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
-            )
+            slopes = _slopes(sig, moderate, gap_delta)
             d_score = (params.reshape(3, 1) * slopes).sum(dim=0)  # A
             d_reference = -slopes.sum(dim=0)  # B
             a_term = losses * d_score * score
