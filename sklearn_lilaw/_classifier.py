@@ -5,6 +5,7 @@ import torch
 from sklearn.utils.multiclass import check_classification_targets
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
+from skorch.dataset import Dataset
 from skorch.utils import to_numpy
 
 from ._base import LiLAWMixin
@@ -117,6 +118,11 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         device="cpu",
         verbose=0,
         random_state=None,
+        predict_nonlinearity="auto",
+        compile=False,
+        use_caching="auto",
+        torch_load_kwargs=None,
+        dataset=Dataset,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))

@@ -80,6 +80,14 @@ optimizer : torch optimizer class, default=torch.optim.Adam
         Seeds module initialisation, shuffling, the meta split and the meta
         batches. Fitting runs in a forked torch RNG: the global torch RNG is
         left unchanged.
+    predict_nonlinearity : callable, 'auto' or None, default='auto'
+        Applied to the module's output by ``predict_proba`` / ``predict``;
+        'auto' is the task's link (softmax, sigmoid, or none for regression).
+    compile, use_caching, torch_load_kwargs : default=False, 'auto', None
+        As in skorch.
+    dataset : class, default=skorch.dataset.Dataset
+        skorch's dataset parameter, kept for compatibility: the LiLAW
+        estimators wrap rows in :class:`~sklearn_lilaw.LiLAWDataset`.
     **kwargs
         Other skorch parameters, e.g. ``module__dropout=0.1``,
         ``optimizer__weight_decay=1e-4``, ``iterator_train__drop_last=True``.""",

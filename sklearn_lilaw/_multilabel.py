@@ -5,6 +5,7 @@ import torch
 from sklearn.base import ClassifierMixin, MultiOutputMixin
 from sklearn.utils.multiclass import check_classification_targets
 from skorch import NeuralNet
+from skorch.dataset import Dataset
 
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
@@ -121,6 +122,11 @@ class LiLAWMultiLabelClassifier(
         device="cpu",
         verbose=0,
         random_state=None,
+        predict_nonlinearity="auto",
+        compile=False,
+        use_caching="auto",
+        torch_load_kwargs=None,
+        dataset=Dataset,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals(), own=("threshold",)))

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils.metaestimators import available_if
 from skorch import NeuralNetRegressor
+from skorch.dataset import Dataset
 
 from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
@@ -113,6 +114,11 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         device="cpu",
         verbose=0,
         random_state=None,
+        predict_nonlinearity="auto",
+        compile=False,
+        use_caching="auto",
+        torch_load_kwargs=None,
+        dataset=Dataset,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals(), own=("target_range",)))
@@ -183,6 +189,5 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         y_pred : ndarray
             1-d when the estimator was fitted on a 1-d ``y``.
         """
-        X = self._validate_X_predict(X)
-        y_pred = self.forward(X).double().numpy()
+        y_pred = self._predict_transformed(X, lambda outputs: outputs)
         return y_pred.ravel() if self.one_d_target_ else y_pred
