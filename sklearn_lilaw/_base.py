@@ -36,8 +36,10 @@ from ._device import check_device_available, resolve_device
 from ._meta_sampler import MetaBatchSampler
 from ._meta_split import meta_split_size, select_meta_indices
 from ._mlp import MLP
+from ._optim import make_optimizer
 from ._origin import check_sample_origin
 from ._synthesizers import make_synthetic_rows
+from ._train_mode import is_mode_independent
 from .weights import meta_gradient, weights_from_scores
 
 __all__ = ["LiLAWMixin"]
@@ -53,8 +55,10 @@ class _FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, meta_sampler, constants):
+    def __init__(self, meta_sampler, constants, mode_free=False):
         self.meta = meta_sampler
+        # True when train/eval mode changes nothing (see _train_mode.py).
+        self.mode_free = mode_free
         # Task constants as tensors on the device (e.g. a regression's range).
         self.constants = constants
         self.reset_epoch()
@@ -297,6 +301,21 @@ class LiLAWMixin:
         self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
 
+    def initialize_optimizer(self, triggered_directly=None):
+        """Build the optimizer for the module's parameters (skorch's hook).
+
+        As skorch's, except that ``torch.optim.Adam`` and ``AdamW`` (Adam is
+        the default) run torch's fused kernel (``fused=True``: the same
+        update, one kernel per step) where torch has one for the device,
+        unless an implementation is chosen with ``optimizer__fused`` or
+        ``optimizer__foreach``.
+        """
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", self.get_all_learnable_params()
+        )
+        self.optimizer_ = make_optimizer(self.optimizer, *args, kwargs)
+        return self
+
     def initialize(self):
         """Initialise module, criterion, optimizer, history and LiLAW scalars."""
         super().initialize()
@@ -476,8 +495,8 @@ class LiLAWMixin:
         X_all = torch.as_tensor(X).to(device)
         y_all = torch.as_tensor(y).to(device)
         # Origins feed LiLAW's per-origin history and synthetic_weight; plain,
-        # unweighted fits skip them.
-        needs_origin = self.lilaw or self.synthetic_weight != 1
+        # unweighted fits and data without synthetic rows skip them.
+        needs_origin = is_synthetic.any() and (self.lilaw or self.synthetic_weight != 1)
         origin = torch.as_tensor(is_synthetic).to(device) if needs_origin else None
         dataset = LiLAWDataset(X_all, y_all, origin)
         y_train = y
@@ -496,7 +515,11 @@ class LiLAWMixin:
                 y_all[meta],
                 self.batch_size if self.batch_size != -1 else len(meta_indices),
             )
-            self._fit_state = _FitState(sampler, self._fit_constants(device))
+            modules = [getattr(self, name + "_") for name in self._modules]
+            modules += [getattr(self, name + "_") for name in self._criteria]
+            self._fit_state = _FitState(
+                sampler, self._fit_constants(device), is_mode_independent(*modules)
+            )
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
         finally:
@@ -590,6 +613,8 @@ class LiLAWMixin:
                 "one loss per sample. Pass a criterion class (it is built with "
                 "reduction='none') or an instance built with reduction='none'."
             )
+        if losses.ndim == 1:
+            return losses
         return losses.reshape(losses.shape[0], -1).mean(dim=1)
 
     def _lilaw_active(self):
@@ -607,11 +632,11 @@ class LiLAWMixin:
         origin = X.get("sample_origin") if isinstance(X, Mapping) else None
         state = self._fit_state
         if training and state is not None and self._lilaw_active():
-            weighted, weights = self._weighted_losses(
-                y_pred, y_true, self.lilaw_scalars_, self.detach_weights
+            loss, weights = self._weighted_loss(
+                y_pred, y_true, self.lilaw_scalars_, self.detach_weights, origin
             )
             state.add_weights(weights, origin)
-            return self._scale_synthetic(weighted, origin, training).mean()
+            return loss
         losses = self._per_sample_loss(y_pred, y_true)
         if training and state is not None:
             # Warm-up: plain training; the weights are only logged.
@@ -620,10 +645,19 @@ class LiLAWMixin:
             state.add_weights(weights, origin)
         return self._scale_synthetic(losses, origin, training).mean()
 
+    def _unscaled(self, origin):
+        """True when no loss of the batch is scaled by ``synthetic_weight``."""
+        return origin is None or self.synthetic_weight == 1
+
     def _scale_synthetic(self, losses, origin, training):
-        if training and origin is not None and self.synthetic_weight != 1:
+        if training and not self._unscaled(origin):
             return torch.where(origin, self.synthetic_weight * losses, losses)
         return losses
+
+    def _weighted_loss(self, y_pred, y_true, params, detach, origin):
+        """The model step's loss ``mean(W * loss)`` and the weights ``W``."""
+        weighted, weights = self._weighted_losses(y_pred, y_true, params, detach)
+        return self._scale_synthetic(weighted, origin, True).mean(), weights
 
     def _weighted_losses(self, y_pred, y_true, params, detach):
         """Per-sample ``W * loss`` (the model step's loss) and ``W`` itself."""
@@ -659,20 +693,29 @@ class LiLAWMixin:
         return step
 
     def _meta_step(self):
-        X_meta, y_meta = self._fit_state.meta.next()
+        state = self._fit_state
+        X_meta, y_meta = state.meta.next()
         # theta is frozen: the forward pass needs no graph, and eval mode keeps
-        # dropout off and batch-norm statistics untouched by meta rows.
-        self._set_training(False)
+        # dropout off and batch-norm statistics untouched by meta rows (the
+        # switch is skipped for modules that compute the same in both modes).
+        if not state.mode_free:
+            self._set_training(False)
         with torch.no_grad():
             y_pred = self.infer(X_meta)
-            losses = self._per_sample_loss(y_pred, y_meta)
-            score, reference = self._lilaw_scores(y_pred, y_meta)
             scalars = self.lilaw_scalars_
-            # d mean(W * loss) / d(alpha, beta, delta), in closed form.
-            grad = meta_gradient(score, reference, losses, scalars)
-            scalars.sub_(self.meta_lr * (grad + self.meta_weight_decay * scalars))
+            # d mean(W * loss) / d(alpha, beta, delta), in closed form, then
+            # p <- p - lr * (grad + wd * p).
+            grad = self._meta_gradient(y_pred, y_meta, scalars)
+            scalars.mul_(1.0 - self.meta_lr * self.meta_weight_decay)
+            scalars.sub_(grad, alpha=self.meta_lr)
             scalars[0].clamp_(min=1.0)  # alpha >= 1
-            scalars[2] = torch.maximum(scalars[2], scalars[1])  # delta >= beta
+            scalars[2:].clamp_(min=scalars[1:2])  # delta >= beta
+
+    def _meta_gradient(self, y_pred, y_true, params):
+        """Gradient of the meta batch's ``mean(W * loss)`` for ``params``."""
+        score, reference = self._lilaw_scores(y_pred, y_true)
+        losses = self._per_sample_loss(y_pred, y_true)
+        return meta_gradient(score, reference, losses, params)
 
     # ------------------------------------------------------------------
     # history

@@ -12,7 +12,8 @@ from ._base import LiLAWMixin
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
-from .weights import multiclass_scores, weighted_cross_entropy
+from ._softmax_lilaw import softmax_meta_gradient, softmax_weighted_loss
+from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
 
@@ -172,17 +173,34 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     def _lilaw_scores(self, y_pred, y_true):
         return multiclass_scores(y_pred, y_true)
 
-    def _weighted_losses(self, y_pred, y_true, params, detach):
+    def _plain_cross_entropy(self, y_pred):
+        """True when the criterion is the default, unweighted cross-entropy."""
         criterion = self.criterion_
-        plain_cross_entropy = (
+        return (
             type(criterion) is torch.nn.CrossEntropyLoss
             and criterion.weight is None
             and criterion.label_smoothing == 0
+            and criterion.ignore_index < 0
             and y_pred.ndim == 2
         )
-        if plain_cross_entropy:  # the default: one fused autograd node
-            return weighted_cross_entropy(y_pred, y_true, params, detach_weights=detach)
+
+    def _weighted_loss(self, y_pred, y_true, params, detach, origin):
+        if self._plain_cross_entropy(y_pred) and self._unscaled(origin):
+            # The default: W * CE and its mean in one fused node.
+            return softmax_weighted_loss(
+                y_pred, y_true, params, detach_weights=detach, mean=True
+            )
+        return super()._weighted_loss(y_pred, y_true, params, detach, origin)
+
+    def _weighted_losses(self, y_pred, y_true, params, detach):
+        if self._plain_cross_entropy(y_pred):
+            return softmax_weighted_loss(y_pred, y_true, params, detach_weights=detach)
         return super()._weighted_losses(y_pred, y_true, params, detach)
+
+    def _meta_gradient(self, y_pred, y_true, params):
+        if self._plain_cross_entropy(y_pred):
+            return softmax_meta_gradient(y_pred, y_true, params)
+        return super()._meta_gradient(y_pred, y_true, params)
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

@@ -57,11 +57,23 @@ class LiLAWDataset(Dataset):
 
     def batch(self, index):
         """Return ``(X, y)`` for an index (int, slice or index tensor)."""
-        Xi = self.X[index]
+        rows = isinstance(index, torch.Tensor) and index.ndim == 1
+        take = _take if rows and index.dtype in (torch.long, torch.int) else _getitem
+        Xi = take(self.X, index)
         if self.sample_origin is not None:
-            Xi = {"X": Xi, "sample_origin": self.sample_origin[index]}
-        yi = None if self.y is None else self.y[index]
+            Xi = {"X": Xi, "sample_origin": take(self.sample_origin, index)}
+        yi = None if self.y is None else take(self.y, index)
         return Xi, yi
+
+
+def _take(tensor, index):
+    # index_select is a plain gather: about 3x cheaper than advanced indexing
+    # for a batch of rows.
+    return tensor.index_select(0, index)
+
+
+def _getitem(tensor, index):
+    return tensor[index]
 
 
 def _unwrap(dataset):
@@ -127,9 +139,43 @@ class TensorBatchIterator:
             order = torch.randperm(n, device=base.X.device)
             indices = order if indices is None else indices[order]
         stop_at = n - n % self.batch_size if self.drop_last else n
-        for start in range(0, stop_at, self.batch_size):
-            stop = min(start + self.batch_size, n)
-            if indices is None:
-                yield base.batch(slice(start, stop))  # views, no copy
-            else:
-                yield base.batch(indices[start:stop])
+        if indices is None:
+            for start in range(0, stop_at, self.batch_size):
+                yield base.batch(slice(start, min(start + self.batch_size, n)))
+            return
+        # Rows picked by index are gathered a block of batches at a time and
+        # the batches are views of the block: one gather per block instead of
+        # one per batch, with the extra memory bounded by _BLOCK_BYTES.
+        block = self.batch_size * max(
+            1, _BLOCK_BYTES // (self.batch_size * _row_bytes(base))
+        )
+        for block_start in range(0, stop_at, block):
+            rows = base.batch(indices[block_start : min(block_start + block, stop_at)])
+            for start in range(0, _batch_len(rows), self.batch_size):
+                yield _slice_batch(rows, slice(start, start + self.batch_size))
+
+
+# Upper bound on the memory of one gathered block of training rows.
+_BLOCK_BYTES = 1 << 24
+
+
+def _row_bytes(data):
+    total = 0
+    for part in (data.X, data.y, data.sample_origin):
+        if part is not None and part.shape[0]:
+            total += part[0].numel() * part.element_size()
+    return max(total, 1)
+
+
+def _batch_len(batch):
+    Xi, _ = batch
+    return (Xi["X"] if isinstance(Xi, dict) else Xi).shape[0]
+
+
+def _slice_batch(batch, rows):
+    Xi, yi = batch
+    if isinstance(Xi, dict):
+        Xi = {key: value[rows] for key, value in Xi.items()}
+    else:
+        Xi = Xi[rows]
+    return Xi, None if yi is None else yi[rows]

@@ -54,6 +54,9 @@ module : torch.nn.Module class or instance, default=None
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta).
+        ``Adam`` and ``AdamW`` run torch's fused kernel (``fused=True``, the
+        same update in one kernel) unless ``optimizer__fused`` or
+        ``optimizer__foreach`` is given.
     lr : float, default=1e-3
         Learning rate of ``optimizer``.
     max_epochs : int, default=100

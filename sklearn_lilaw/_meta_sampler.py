@@ -10,9 +10,10 @@ class MetaBatchSampler:
 
     Each call to :meth:`next` returns the next ``batch_size`` rows of a random
     permutation of the meta split, and draws a new permutation when one is
-    used up, so every meta row is seen equally often and a step costs one
-    indexing call (no per-step permutation of the whole split). When the meta
-    split is no larger than a batch, every step uses all of it.
+    used up, so every meta row is seen equally often. The rows are gathered
+    in permuted order once per permutation, so a step costs one slice (a
+    view), not a gather. When the meta split is no larger than a batch,
+    every step uses all of it.
 
     Parameters
     ----------
@@ -38,8 +39,10 @@ class MetaBatchSampler:
         if self.batch_size == n:
             return self.X, self.y
         if self._order is None or self._position + self.batch_size > n:
-            self._order = torch.randperm(n, device=self.X.device)
+            order = torch.randperm(n, device=self.X.device)
+            self._order = (self.X.index_select(0, order), self.y.index_select(0, order))
             self._position = 0
-        index = self._order[self._position : self._position + self.batch_size]
+        rows = slice(self._position, self._position + self.batch_size)
         self._position += self.batch_size
-        return self.X[index], self.y[index]
+        X_permuted, y_permuted = self._order
+        return X_permuted[rows], y_permuted[rows]

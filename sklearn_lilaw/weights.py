@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 import torch
 
+from ._softmax_lilaw import constant, softmax_weighted_loss
+
 __all__ = [
     "LiLAWWeights",
     "meta_gradient",
@@ -79,40 +81,54 @@ class LiLAWWeights(NamedTuple):
         return self.easy + self.hard + self.moderate
 
 
-def _shapes(score, reference, params):
-    """The terms of the three shapes: ``sigmoid(g_alpha), sigmoid(g_beta)``,
-    ``W_delta`` and ``g_delta``, for ``g_p = p * score - reference``."""
-    gap = params.reshape((3,) + (1,) * score.ndim) * score - reference
-    return torch.sigmoid(gap[:2]), torch.exp(-0.5 * gap[2] ** 2), gap[2]
+# On the small networks LiLAW often trains, the elementwise work below runs on a
+# few hundred numbers per step: its cost is the number of torch calls, not the
+# arithmetic. So the three shapes stay stacked as one (3, ...) tensor, sums
+# over them are one matrix product, and temporaries are updated in place.
 
 
-def _slopes(sig, moderate, gap_delta):
-    """``dW/dg_p`` for p = alpha, beta, delta, stacked: shape (3, ...)."""
-    return torch.stack(
-        (sig[0] * (1 - sig[0]), -sig[1] * (1 - sig[1]), -gap_delta * moderate)
+def _combine(coefficients, rows):
+    """``sum_k coefficients[..., k] * rows[k]`` for rows of shape (3, ...)."""
+    return (coefficients @ rows.reshape(3, -1)).reshape(
+        coefficients.shape[:-1] + rows.shape[1:]
     )
 
 
-def _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs):
-    """Gradients of ``sum(grad * W)`` for score, reference and params.
+def _shapes(score, reference, params):
+    """The gaps ``g_p = p * score - reference`` and the three shapes.
 
-    With ``s_a, s_b = sig``: ``dW/dg_alpha = s_a (1 - s_a)``, ``dW/dg_beta =
-    -s_b (1 - s_b)`` (``W_beta = 1 - s_b``) and ``dW/dg_delta = -g_delta
-    W_delta``; ``dg_p/dscore = p``, ``dg_p/dreference = -1``, ``dg_p/dp =
-    score``. ``needs`` says which of the three to compute.
+    Returns ``(gap, parts)``, both of shape ``(3,) + score.shape``:
+    ``parts[0] = sigmoid(g_alpha) = W_alpha``, ``parts[1] = sigmoid(g_beta) =
+    1 - W_beta`` and ``parts[2] = exp(-g_delta ** 2 / 2) = W_delta``.
     """
-    if score.ndim == 2:  # W is the mean over outputs
-        grad = grad.unsqueeze(1) / score.shape[1]
-    slopes = _slopes(sig, moderate, gap_delta)
-    out = [None, None, None]
-    if needs[0]:
-        weighted = params.reshape((3,) + (1,) * score.ndim) * slopes
-        out[0] = grad * weighted.sum(dim=0)
-    if needs[1]:
-        out[1] = -grad * slopes.sum(dim=0)
-    if needs[2]:
-        out[2] = (slopes * (grad * score)).reshape(3, -1).sum(dim=1)
-    return out
+    gap = params.reshape((3,) + (1,) * score.ndim) * score - reference
+    parts = torch.sigmoid(gap)
+    parts[2] = gap[2].square().mul_(-0.5).exp_()
+    return gap, parts
+
+
+def _total(parts):
+    """``W = W_alpha + W_beta + W_delta = 1 + parts[0] - parts[1] + parts[2]``."""
+    signs = constant((1.0, -1.0, 1.0), parts.dtype, parts.device)
+    return _combine(signs, parts).add_(1.0)
+
+
+def _slopes(gap, parts):
+    """``dW/dg_p`` for p = alpha, beta, delta, stacked like ``gap``.
+
+    With ``s = parts``: ``s_a (1 - s_a)``, ``-s_b (1 - s_b)`` (``W_beta = 1 -
+    s_b``) and ``-g_delta W_delta``.
+    """
+    slopes = parts - parts * parts
+    slopes[2] = gap[2] * parts[2]
+    signs = constant((1.0, -1.0, -1.0), parts.dtype, parts.device)
+    return slopes.mul_(signs.reshape((3,) + (1,) * (gap.ndim - 1)))
+
+
+def _score_and_reference_slopes(params, slopes):
+    """``dW/dscore = sum_p p dW/dg_p`` and ``dW/dreference = -sum_p dW/dg_p``."""
+    minus_ones = constant((-1.0, -1.0, -1.0), params.dtype, params.device)
+    return _combine(torch.stack((params, minus_ones)), slopes)
 
 
 class _TotalWeight(torch.autograd.Function):
@@ -120,96 +136,33 @@ class _TotalWeight(torch.autograd.Function):
 
     Autograd through the dozen elementwise ops of the three shapes costs more
     than the small networks LiLAW often trains; this node computes ``W`` in
-    one pass and its gradients in closed form (:func:`_shape_gradients`).
-    For 2-d scores (several regression outputs) ``W`` is the mean over
-    outputs.
+    one pass and its gradients in closed form: ``dg_p/dscore = p``,
+    ``dg_p/dreference = -1`` and ``dg_p/dp = score``. For 2-d scores
+    (several regression outputs) ``W`` is the mean over outputs.
     """
 
     @staticmethod
     def forward(ctx, score, reference, params):
-        sig, moderate, gap_delta = _shapes(score, reference, params)
-        total = 1.0 + sig[0] - sig[1] + moderate
-        ctx.save_for_backward(score, params, sig, moderate, gap_delta)
+        gap, parts = _shapes(score, reference, params)
+        total = _total(parts)
+        ctx.save_for_backward(score, params, gap, parts)
         return total.mean(dim=1) if score.ndim == 2 else total
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(_shape_gradients(*ctx.saved_tensors, grad, ctx.needs_input_grad))
-
-
-class _WeightedCrossEntropy(torch.autograd.Function):
-    """``W * CE`` per sample from logits, as one autograd node.
-
-    The fast path of the model step for the default criterion: softmax,
-    cross-entropy, scores, weights and their product in one pass, and the
-    gradient for the logits in closed form. With ``s = softmax(z)``,
-    ``l = CE``, ``A = dW/ds[y]`` and ``B = dW/dmax(s)``::
-
-        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
-
-    (the second term is dropped when the weights are detached).
-    """
-
-    @staticmethod
-    def forward(ctx, logits, y, params, detach):
-        log_probs = torch.log_softmax(logits, dim=1)
-        probs = log_probs.exp()
-        y = y.long().reshape(-1, 1)
-        losses = -log_probs.gather(1, y).squeeze(1)
-        score = probs.gather(1, y).squeeze(1)
-        reference, top = probs.max(dim=1)
-        sig, moderate, gap_delta = _shapes(score, reference, params)
-        weights = 1.0 + sig[0] - sig[1] + moderate
-        ctx.mark_non_differentiable(weights)
-        ctx.save_for_backward(
-            probs,
-            y,
-            top,
-            losses,
-            weights,
-            score,
-            reference,
-            params,
-            sig,
-            moderate,
-            gap_delta,
-        )
-        ctx.detach = detach
-        return weights * losses, weights
-
-    @staticmethod
-    def backward(ctx, grad, _):
-        (
-            probs,
-            y,
-            top,
-            losses,
-            weights,
-            score,
-            reference,
-            params,
-            sig,
-            moderate,
-            gap_delta,
-        ) = ctx.saved_tensors
-        # W * dCE/dz = W (s - e_y)
-        base = weights
-        on_y = -weights
-        on_top = None
-        if not ctx.detach:
-            slopes = _slopes(sig, moderate, gap_delta)
-            d_score = (params.reshape(3, 1) * slopes).sum(dim=0)  # A
-            d_reference = -slopes.sum(dim=0)  # B
-            a_term = losses * d_score * score
-            b_term = losses * d_reference * reference
-            base = base - a_term - b_term
-            on_y = on_y + a_term
-            on_top = b_term
-        grad_logits = (grad * base).unsqueeze(1) * probs
-        grad_logits.scatter_add_(1, y, (grad * on_y).unsqueeze(1))
-        if on_top is not None:
-            grad_logits.scatter_add_(1, top.unsqueeze(1), (grad * on_top).unsqueeze(1))
-        return grad_logits, None, None, None
+        score, params, gap, parts = ctx.saved_tensors
+        if score.ndim == 2:  # W is the mean over outputs
+            grad = grad.unsqueeze(1) / score.shape[1]
+        slopes = _slopes(gap, parts)
+        needs = ctx.needs_input_grad
+        grad_score = grad_reference = grad_params = None
+        if needs[0] or needs[1]:
+            d_score, d_reference = _score_and_reference_slopes(params, slopes)
+            grad_score = grad * d_score if needs[0] else None
+            grad_reference = grad * d_reference if needs[1] else None
+        if needs[2]:
+            grad_params = slopes.reshape(3, -1) @ (grad * score).reshape(-1)
+        return grad_score, grad_reference, grad_params
 
 
 def weighted_cross_entropy(logits, y, params, *, detach_weights=False):
@@ -247,7 +200,7 @@ def weighted_cross_entropy(logits, y, params, *, detach_weights=False):
     >>> round(float(weighted), 2), round(float(weights), 3)
     (5.7, 1.903)
     """
-    return _WeightedCrossEntropy.apply(logits, y, params.detach(), detach_weights)
+    return softmax_weighted_loss(logits, y, params, detach_weights=detach_weights)
 
 
 def meta_gradient(score, reference, losses, params):
@@ -282,10 +235,12 @@ def meta_gradient(score, reference, losses, params):
     >>> torch.allclose(meta_gradient(score, reference, losses, params), expected)
     True
     """
-    sig, moderate, gap_delta = _shapes(score, reference, params)
-    grad = losses / losses.shape[0]
-    needs = (False, False, True)
-    return _shape_gradients(score, params, sig, moderate, gap_delta, grad, needs)[2]
+    gap, parts = _shapes(score, reference, params)
+    # d mean(W * losses) / dp = mean(losses * dW/dg_p * score)
+    per_sample = losses / losses.shape[0]
+    if score.ndim == 2:  # W is the mean over outputs
+        per_sample = per_sample.unsqueeze(1) / score.shape[1]
+    return _slopes(gap, parts).reshape(3, -1) @ (per_sample * score).reshape(-1)
 
 
 def _as_params(alpha, beta, delta, like):

@@ -1,0 +1,166 @@
+"""The speed-ups agree with the plain definitions they replace.
+
+The closed-form softmax path, the fused optimizer, the skipped train/eval
+switches and the block-gathered batches change how a fit is computed, never
+what it computes.
+"""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from sklearn_lilaw import MLP, LiLAWClassifier, LiLAWDataset, StackedLSTM, _data
+from sklearn_lilaw._data import TensorBatchIterator
+from sklearn_lilaw._optim import make_optimizer
+from sklearn_lilaw._softmax_lilaw import softmax_meta_gradient, softmax_weighted_loss
+from sklearn_lilaw._train_mode import is_mode_independent
+from sklearn_lilaw.weights import meta_gradient, multiclass_scores, multiclass_weights
+
+
+def _logits_and_labels(seed, n=40, k=5):
+    gen = torch.Generator().manual_seed(seed)
+    logits = torch.randn(n, k, generator=gen, dtype=torch.float64) * 2
+    y = torch.randint(0, k, (n,), generator=gen)
+    y[:5] = logits.argmax(1)[:5]  # some observed labels are the top class
+    return logits, y
+
+
+@pytest.mark.parametrize("detach", [False, True])
+def test_mean_weighted_loss_matches_autograd_of_the_definition(detach):
+    logits, y = _logits_and_labels(0)
+    logits.requires_grad_()
+    params = torch.tensor([9.0, 3.0, 7.0], dtype=torch.float64)
+    weights = multiclass_weights(logits, y, *params)
+    ce = nn.functional.cross_entropy(logits, y, reduction="none")
+    expected = ((weights.detach() if detach else weights) * ce).mean()
+    loss, got_weights = softmax_weighted_loss(
+        logits, y, params, detach_weights=detach, mean=True
+    )
+    assert loss.ndim == 0
+    np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-12)
+    np.testing.assert_allclose(got_weights, weights.detach(), rtol=1e-12)
+    (want,) = torch.autograd.grad(expected * 3.0, logits)
+    (have,) = torch.autograd.grad(loss * 3.0, logits)
+    np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-13)
+
+
+def test_weighted_loss_takes_integer_labels_of_any_dtype():
+    logits, y = _logits_and_labels(1)
+    loss, _ = softmax_weighted_loss(logits, y, torch.tensor([10.0, 2.0, 6.0]).double())
+    loss32, _ = softmax_weighted_loss(
+        logits, y.to(torch.int32), torch.tensor([10.0, 2.0, 6.0]).double()
+    )
+    np.testing.assert_array_equal(loss, loss32)
+
+
+@pytest.mark.parametrize(
+    "params", [(10.0, 2.0, 6.0), (1.0, 4.0, 4.0), (30.0, 9.0, 12.0)]
+)
+def test_meta_gradient_fast_path_matches_general_and_autograd(params):
+    logits, y = _logits_and_labels(2)
+    params = torch.tensor(params, dtype=torch.float64)
+    score, reference = multiclass_scores(logits, y)
+    losses = nn.functional.cross_entropy(logits, y, reduction="none")
+    general = meta_gradient(score, reference, losses, params)
+    fast = softmax_meta_gradient(logits, y, params)
+    p = params.clone().requires_grad_()
+    (auto,) = torch.autograd.grad(
+        (multiclass_weights(logits, y, *p) * losses).mean(), p
+    )
+    np.testing.assert_allclose(fast, general, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(fast, auto, rtol=1e-10, atol=1e-15)
+    # Signs from the paper's derivation: alpha only decreases, beta only grows.
+    assert fast[0] >= 0 and fast[1] <= 0
+
+
+def test_mode_independence_is_recognised_conservatively():
+    class Custom(nn.Module):  # may read self.training: never assumed mode-free
+        def forward(self, X):
+            return X
+
+    assert is_mode_independent(MLP(4, 3, (8, 8)), nn.CrossEntropyLoss())
+    assert is_mode_independent(StackedLSTM(n_outputs=3, hidden_size=4))
+    assert is_mode_independent(nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.0)))
+    assert not is_mode_independent(MLP(4, 3, (8,), dropout=0.5))
+    assert not is_mode_independent(StackedLSTM(n_outputs=3, dropout=0.2))
+    assert not is_mode_independent(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)))
+    assert not is_mode_independent(nn.Sequential(nn.Linear(2, 2), Custom()))
+
+
+class _RecordsMode(nn.Module):
+    """Identity-like net that records the mode of each forward call."""
+
+    def __init__(self, n_features_in, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_features_in, n_outputs)
+        self.dropout = nn.Dropout(0.5)
+        self.modes = []
+
+    def forward(self, X):
+        self.modes.append(self.training)
+        return self.linear(self.dropout(X))
+
+
+def test_meta_forward_still_runs_in_eval_mode_for_mode_dependent_modules():
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4).astype(np.float32)
+    y = np.arange(120) % 3
+    clf = LiLAWClassifier(
+        module=_RecordsMode, batch_size=40, max_epochs=2, meta_size=0.3, random_state=0
+    ).fit(X, y)
+    modes = clf.module_.modes
+    # epoch 2: each training batch (train mode) is followed by a meta batch
+    # (eval mode); the end-of-epoch meta loss is also computed in eval mode.
+    assert True in modes and False in modes
+    n_batches = 3  # 84 training rows in batches of 40
+    epoch2 = modes[-(2 * n_batches + 1) :]
+    assert epoch2[:-1:2] == [True] * n_batches
+    assert epoch2[1::2] == [False] * n_batches
+
+
+def test_default_adam_is_fused_unless_an_implementation_is_chosen():
+    params = [nn.Parameter(torch.zeros(3))]
+    fused = make_optimizer(torch.optim.Adam, params, {"lr": 0.1})
+    assert fused.defaults["fused"] is True
+    chosen = make_optimizer(torch.optim.Adam, params, {"lr": 0.1, "foreach": False})
+    assert not chosen.defaults["fused"]
+    sgd = make_optimizer(torch.optim.SGD, params, {"lr": 0.1})
+    assert not sgd.defaults.get("fused")
+    half = [nn.Parameter(torch.zeros(3, dtype=torch.float16))]  # left to torch
+    assert not make_optimizer(torch.optim.Adam, half, {"lr": 0.1}).defaults["fused"]
+
+
+def test_fused_adam_takes_the_same_steps_as_torch_default():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 5).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    common = dict(max_epochs=3, batch_size=32, random_state=0, lilaw=False)
+    fused = LiLAWClassifier(**common).fit(X, y)
+    plain = LiLAWClassifier(**common, optimizer__foreach=False).fit(X, y)
+    assert fused.optimizer_.defaults["fused"] and not plain.optimizer_.defaults["fused"]
+    for a, b in zip(fused.module_.parameters(), plain.module_.parameters()):
+        np.testing.assert_allclose(a.detach(), b.detach(), rtol=1e-4, atol=1e-6)
+
+
+def test_block_gathered_batches_equal_per_batch_gathering(monkeypatch):
+    X = torch.arange(100.0).reshape(50, 2)
+    y = torch.arange(50)
+    origin = torch.arange(50) % 3 == 0
+    data = torch.utils.data.Subset(LiLAWDataset(X, y, origin), torch.arange(3, 50))
+    # Blocks of 2 batches (the row is 2 floats, an int and a bool: 17 bytes).
+    monkeypatch.setattr(_data, "_BLOCK_BYTES", 2 * 4 * 17)
+    torch.manual_seed(0)
+    batches = list(TensorBatchIterator(data, batch_size=4, shuffle=True))
+    torch.manual_seed(0)
+    order = torch.arange(3, 50)[torch.randperm(47)]
+    assert len(batches) == 12
+    for i, (Xb, yb) in enumerate(batches):
+        rows = order[4 * i : 4 * i + 4]
+        assert yb.tolist() == rows.tolist()
+        assert Xb["X"].tolist() == X[rows].tolist()
+        assert Xb["sample_origin"].tolist() == origin[rows].tolist()
+    dropped = list(
+        TensorBatchIterator(data, batch_size=4, shuffle=True, drop_last=True)
+    )
+    assert [len(b[1]) for b in dropped] == [4] * 11
