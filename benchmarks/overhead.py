@@ -100,16 +100,22 @@ DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parent / "results"
 # name -> label, in the round-robin order.
 CONFIGS = {
     "hand_loop": "hand loop (torch)",
+    "hand_loop_fused": "hand loop, fused Adam",
     "skorch": "skorch NeuralNetClassifier",
     "lilaw": "LiLAW on",
     "lilaw_off": "LiLAW off (lilaw=False)",
     "lilaw_detach": "LiLAW on, detach_weights=True",
 }
-# (label, numerator, denominator, target): the ratio must be <= target.
+# (label, numerator, denominator, target): the ratio must be <= target; a
+# target of None is reported for information.
 RATIOS = [
     ("LiLAW on / skorch", "lilaw", "skorch", 1.0),
     ("LiLAW on / hand loop", "lilaw", "hand_loop", 1.5),
     ("LiLAW off / hand loop", "lilaw_off", "hand_loop", 1.15),
+    # The estimators run torch's fused Adam by default; against a hand loop
+    # that does too, what is left is the cost of LiLAW and of skorch.
+    ("LiLAW on / hand loop with fused Adam", "lilaw", "hand_loop_fused", None),
+    ("LiLAW off / hand loop with fused Adam", "lilaw_off", "hand_loop_fused", None),
 ]
 MEMORY_TARGET = 1.1
 
@@ -215,8 +221,12 @@ def train_accuracy(module, X_t, y_t):
 # ----------------------------------------------------------------------
 # the configurations
 # ----------------------------------------------------------------------
-def fit_hand_loop(data, device, epochs):
-    """The reference: a plain torch loop on tensors already on ``device``."""
+def fit_hand_loop(data, device, epochs, fused=False):
+    """The reference: a plain torch loop on tensors already on ``device``.
+
+    With torch's default Adam (a loop over the parameters), or with
+    ``fused=True`` its fused kernel, which the LiLAW estimators use.
+    """
     X_t, y_t = data["X_t"], data["y_t"]
     n = X_t.shape[0]
     torch.manual_seed(SEED)
@@ -224,7 +234,8 @@ def fit_hand_loop(data, device, epochs):
     module = MLP(
         n_features_in=N_FEATURES, n_outputs=N_CLASSES, hidden_layer_sizes=HIDDEN
     ).to(device)
-    optimizer = torch.optim.Adam(module.parameters(), lr=LR)
+    kwargs = {"fused": True} if fused else {}
+    optimizer = torch.optim.Adam(module.parameters(), lr=LR, **kwargs)
     criterion = torch.nn.CrossEntropyLoss()
     module.train()
     epoch_times = []
@@ -293,6 +304,8 @@ def fit_estimator(build, data, device):
 def run_config(name, data, device, epochs):
     if name == "hand_loop":
         return fit_hand_loop(data, device, epochs)
+    if name == "hand_loop_fused":
+        return fit_hand_loop(data, device, epochs, fused=True)
     build = {
         "skorch": lambda: make_skorch(device, epochs),
         "lilaw": lambda: make_lilaw(device, epochs),
@@ -656,8 +669,9 @@ def summarize(runs, profile, memory, scaling, settings):
     ratios = []
     for label, num, den, target in RATIOS:
         value = fit[num]["median_s"] / fit[den]["median_s"]
+        passed = None if target is None else value <= target
         ratios.append(
-            {"ratio": label, "value": value, "target": target, "pass": value <= target}
+            {"ratio": label, "value": value, "target": target, "pass": passed}
         )
     mem = {}
     for n in sorted({m["n_rows"] for m in memory}):
@@ -775,12 +789,17 @@ def render(summary, info, settings, load):
                 [
                     r["ratio"],
                     f"{r['value']:.2f}",
-                    f"<= {r['target']}",
-                    "PASS" if r["pass"] else "FAIL",
+                    "(info)" if r["target"] is None else f"<= {r['target']}",
+                    {None: "", True: "PASS", False: "FAIL"}[r["pass"]],
                 ]
                 for r in summary["ratios"]
             ],
         ),
+        "",
+        "The LiLAW estimators run torch's fused Adam kernel by default "
+        "(`optimizer__fused`/`optimizer__foreach` choose otherwise); the hand loop "
+        "of the targets uses torch's default Adam, the *fused Adam* rows a hand "
+        "loop that also fuses.",
         "",
     ]
 

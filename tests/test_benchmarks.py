@@ -16,6 +16,7 @@ import numpy as np
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "overhead.py"
 CONFIGS = {
     "hand_loop": "hand loop (torch)",
+    "hand_loop_fused": "hand loop, fused Adam",
     "skorch": "skorch NeuralNetClassifier",
     "lilaw": "LiLAW on",
     "lilaw_off": "LiLAW off (lilaw=False)",
@@ -53,6 +54,7 @@ def test_overhead_quick(tmp_path):
         assert f"| {label} |" in md
     for ratio in ("LiLAW on / skorch", "LiLAW on / hand loop", "LiLAW off / hand loop"):
         assert ratio in md
+    assert "LiLAW on / hand loop with fused Adam" in md
     assert md.count("PASS") + md.count("FAIL") >= 4  # 3 ratios + memory
 
     settings = raw["settings"]
