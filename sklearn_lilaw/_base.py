@@ -31,6 +31,7 @@ from skorch.dataset import get_len, unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch.utils.data import Subset
 
+from ._cuda_graphs import GraphedFunction
 from ._data import LiLAWDataset
 from ._device import check_device_available, resolve_device
 from ._meta_sampler import MetaBatchSampler
@@ -55,12 +56,17 @@ class _FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, meta_sampler, constants, mode_free=False):
+    def __init__(self, meta_sampler, constants, mode_free=False, meta_update=None):
         self.meta = meta_sampler
         # True when train/eval mode changes nothing (see _train_mode.py).
         self.mode_free = mode_free
         # Task constants as tensors on the device (e.g. a regression's range).
         self.constants = constants
+        # (y_pred, y_true, scalars) -> updated scalars, graphed on CUDA when
+        # the task allows it (see _cuda_graphs.py).
+        self.meta_update = meta_update
+        # Other graphed steps of this fit, by name (made on first use).
+        self.graphed = {}
         self.reset_epoch()
 
     def reset_epoch(self):
@@ -518,7 +524,12 @@ class LiLAWMixin:
             modules = [getattr(self, name + "_") for name in self._modules]
             modules += [getattr(self, name + "_") for name in self._criteria]
             self._fit_state = _FitState(
-                sampler, self._fit_constants(device), is_mode_independent(*modules)
+                sampler,
+                self._fit_constants(device),
+                mode_free=is_mode_independent(*modules),
+                meta_update=GraphedFunction(
+                    self._updated_scalars, enabled=self._graphs_allowed()
+                ),
             )
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
@@ -703,13 +714,22 @@ class LiLAWMixin:
         with torch.no_grad():
             y_pred = self.infer(X_meta)
             scalars = self.lilaw_scalars_
-            # d mean(W * loss) / d(alpha, beta, delta), in closed form, then
-            # p <- p - lr * (grad + wd * p).
-            grad = self._meta_gradient(y_pred, y_meta, scalars)
-            scalars.mul_(1.0 - self.meta_lr * self.meta_weight_decay)
-            scalars.sub_(grad, alpha=self.meta_lr)
-            scalars[0].clamp_(min=1.0)  # alpha >= 1
-            scalars[2:].clamp_(min=scalars[1:2])  # delta >= beta
+            scalars.copy_(state.meta_update(y_pred, y_meta, scalars))
+
+    def _updated_scalars(self, y_pred, y_true, params):
+        """One meta step from the meta batch's outputs: the new (alpha, beta, delta).
+
+        ``p <- p - lr * (grad + wd * p)`` with the gradient of the meta batch's
+        ``mean(W * loss)`` in closed form, then ``alpha >= 1`` and ``delta >=
+        beta``. Pure (``params`` is not modified), so that it can be replayed
+        from a CUDA graph.
+        """
+        grad = self._meta_gradient(y_pred, y_true, params)
+        decay = 1.0 - self.meta_lr * self.meta_weight_decay
+        updated = torch.add(params * decay, grad, alpha=-self.meta_lr)
+        updated[0].clamp_(min=1.0)  # alpha >= 1
+        updated[2:].clamp_(min=updated[1:2])  # delta >= beta
+        return updated
 
     def _meta_gradient(self, y_pred, y_true, params):
         """Gradient of the meta batch's ``mean(W * loss)`` for ``params``."""
@@ -780,6 +800,10 @@ class LiLAWMixin:
     def _stratify_labels(self, y):
         """Labels to stratify the meta split on, from encoded targets."""
         return None
+
+    def _graphs_allowed(self):
+        """True when the task's LiLAW steps may be replayed from CUDA graphs."""
+        return False
 
     def _fit_constants(self, device):
         """Tensors the task's weights need during a fit, made once per fit."""

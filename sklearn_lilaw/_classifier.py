@@ -1,5 +1,7 @@
 """Multi-class classification with LiLAW."""
 
+import functools
+
 import numpy as np
 import torch
 from sklearn.utils.multiclass import check_classification_targets
@@ -9,10 +11,15 @@ from skorch.dataset import Dataset
 from skorch.utils import to_numpy
 
 from ._base import LiLAWMixin
+from ._cuda_graphs import GraphedFunction
 from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
-from ._softmax_lilaw import softmax_meta_gradient, softmax_weighted_loss
+from ._softmax_lilaw import (
+    softmax_meta_gradient,
+    softmax_weighted_loss,
+    softmax_weighted_loss_terms,
+)
 from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
@@ -173,7 +180,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     def _lilaw_scores(self, y_pred, y_true):
         return multiclass_scores(y_pred, y_true)
 
-    def _plain_cross_entropy(self, y_pred):
+    def _plain_cross_entropy(self, y_pred=None):
         """True when the criterion is the default, unweighted cross-entropy."""
         criterion = self.criterion_
         return (
@@ -181,15 +188,27 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
             and criterion.weight is None
             and criterion.label_smoothing == 0
             and criterion.ignore_index < 0
-            and y_pred.ndim == 2
+            and (y_pred is None or y_pred.ndim == 2)
         )
+
+    def _graphs_allowed(self):
+        # The closed-form softmax steps are pure and free of host syncs.
+        return self._plain_cross_entropy()
 
     def _weighted_loss(self, y_pred, y_true, params, detach, origin):
         if self._plain_cross_entropy(y_pred) and self._unscaled(origin):
-            # The default: W * CE and its mean in one fused node.
-            return softmax_weighted_loss(
-                y_pred, y_true, params, detach_weights=detach, mean=True
-            )
+            # The default: W * CE and its mean in one fused node (replayed
+            # from a CUDA graph on a GPU).
+            graphed = self._fit_state.graphed
+            key = ("model_step", detach)
+            if key not in graphed:
+                graphed[key] = GraphedFunction(
+                    functools.partial(
+                        softmax_weighted_loss_terms, detach_weights=detach, mean=True
+                    ),
+                    enabled=self._graphs_allowed(),
+                )
+            return softmax_weighted_loss(y_pred, y_true, params, terms=graphed[key])
         return super()._weighted_loss(y_pred, y_true, params, detach, origin)
 
     def _weighted_losses(self, y_pred, y_true, params, detach):

@@ -19,7 +19,13 @@ import functools
 
 import torch
 
-__all__ = ["softmax_weighted_loss", "softmax_meta_gradient"]
+from ._cuda_graphs import GraphedFunction
+
+__all__ = [
+    "softmax_meta_gradient",
+    "softmax_weighted_loss",
+    "softmax_weighted_loss_terms",
+]
 
 
 @functools.cache
@@ -73,60 +79,84 @@ def _weights(parts):
     )
 
 
-class _SoftmaxWeightedLoss(torch.autograd.Function):
-    """``mean(W * CE)`` (or per sample) and ``W``, as one autograd node.
+def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
+    """``(loss, W, d loss / d logits)``: the model step without autograd.
 
-    The gradient for the logits is::
+    ``loss`` is ``W * CE`` per sample, or its mean. The gradient is::
 
         d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
 
     with ``A = dW/ds_y = sum_p p dW/dg_p`` and ``B = dW/ds_m = -sum_p
     dW/dg_p``; the second term is dropped when the weights are detached.
+    For a per-sample loss it is the gradient of each sample's own loss.
+    """
+    log_probs, y, losses, score_reference, top = _softmax_terms(logits, y)
+    gap, parts = _shapes(score_reference, params)
+    weights = _weights(parts)
+    n = logits.shape[0]
+    if mean:
+        loss = torch.dot(weights, losses.view(-1)).div_(n)
+    else:
+        loss = weights * losses.view(-1)
+    column = weights.unsqueeze(1)
+    grad = log_probs.exp_()  # s, overwritten in place
+    if detach_weights:
+        grad.mul_(column)
+        grad.scatter_add_(1, y, column.neg())
+    else:
+        signs = constant((1.0, -1.0, -1.0), params.dtype, params.device)
+        # (3, 2): columns A and B as weights of the unsigned slopes.
+        coefficients = torch.stack((params * signs, signs.neg()), dim=1)
+        slopes = _unsigned_slopes(gap, parts)
+        # (n, 2): l A s_y and l B s_m
+        terms = (slopes @ coefficients).mul_(score_reference).mul_(losses)
+        grad.mul_(column - terms.sum(dim=1, keepdim=True))
+        grad.scatter_add_(1, y, terms[:, :1] - column)
+        grad.scatter_add_(1, top, terms[:, 1:])
+    if mean:
+        grad.div_(n)
+    return loss, weights, grad
+
+
+class _SoftmaxWeightedLoss(torch.autograd.Function):
+    """Autograd node around :func:`softmax_weighted_loss_terms`.
+
+    ``terms`` computes ``(loss, W, gradient)``; the gradient is formed in
+    the forward pass (a training step always needs it), so the backward pass
+    is one product.
     """
 
     @staticmethod
-    def forward(ctx, logits, y, params, detach, mean):
-        log_probs, y, losses, score_reference, top = _softmax_terms(logits, y)
-        gap, parts = _shapes(score_reference, params)
-        weights = _weights(parts)
+    def forward(ctx, logits, y, params, terms):
+        loss, weights, grad = terms(logits, y, params)
+        if isinstance(terms, GraphedFunction):
+            # A graph's outputs are overwritten by its next replay.
+            loss, weights, grad = loss.clone(), weights.clone(), grad.clone()
         ctx.mark_non_differentiable(weights)
-        n = logits.shape[0]
-        if mean:
-            loss = torch.dot(weights, losses.view(-1)).div_(n)
-        else:
-            loss = weights * losses.view(-1)
-        if ctx.needs_input_grad[0]:
-            column = weights.unsqueeze(1)
-            grad = log_probs.exp_()  # s, overwritten in place
-            if detach:
-                grad.mul_(column)
-                grad.scatter_add_(1, y, column.neg())
-            else:
-                signs = constant((1.0, -1.0, -1.0), params.dtype, params.device)
-                # (3, 2): columns A and B as weights of the unsigned slopes.
-                coefficients = torch.stack((params * signs, signs.neg()), dim=1)
-                slopes = _unsigned_slopes(gap, parts)
-                # (n, 2): l A s_y and l B s_m
-                terms = (slopes @ coefficients).mul_(score_reference).mul_(losses)
-                grad.mul_(column - terms.sum(dim=1, keepdim=True))
-                grad.scatter_add_(1, y, terms[:, :1] - column)
-                grad.scatter_add_(1, top, terms[:, 1:])
-            if mean:
-                grad.div_(n)
-            ctx.save_for_backward(grad)
-        ctx.mean = mean
+        ctx.save_for_backward(grad)
+        ctx.mean = loss.ndim == 0
         return loss, weights
 
     @staticmethod
     def backward(ctx, grad, _):
         (grad_logits,) = ctx.saved_tensors
         grad = grad if ctx.mean else grad.unsqueeze(1)
-        return grad * grad_logits, None, None, None, None
+        return grad * grad_logits, None, None, None
 
 
-def softmax_weighted_loss(logits, y, params, *, detach_weights=False, mean=False):
-    """``W * CE`` (per sample, or its mean) and ``W``; ``params`` get no gradient."""
-    return _SoftmaxWeightedLoss.apply(logits, y, params.detach(), detach_weights, mean)
+def softmax_weighted_loss(
+    logits, y, params, *, detach_weights=False, mean=False, terms=None
+):
+    """``W * CE`` (per sample, or its mean) and ``W``; ``params`` get no gradient.
+
+    ``terms`` may replace :func:`softmax_weighted_loss_terms` with these
+    options bound (e.g. its :class:`GraphedFunction`).
+    """
+    if terms is None:
+        terms = functools.partial(
+            softmax_weighted_loss_terms, detach_weights=detach_weights, mean=mean
+        )
+    return _SoftmaxWeightedLoss.apply(logits, y, params.detach(), terms)
 
 
 def softmax_meta_gradient(logits, y, params):

@@ -53,3 +53,58 @@ def test_training_on_cuda(classification_data):
     cpu = LiLAWClassifier(**FAST, device="cpu", random_state=0)
     cpu.fit(X, y, sample_origin=is_synthetic)
     np.testing.assert_array_equal(cpu.meta_indices_, clf.meta_indices_)
+
+
+class _EagerOnCuda(LiLAWClassifier):
+    """The same estimator with CUDA graphs turned off."""
+
+    def _graphs_allowed(self):
+        return False
+
+
+@pytest.mark.gpu
+@needs_cuda
+@pytest.mark.parametrize("detach", [False, True])
+def test_cuda_graphs_train_the_same_model_as_eager_steps(classification_data, detach):
+    X, y, is_synthetic = classification_data
+    params = dict(FAST, device="cuda", random_state=0, detach_weights=detach)
+    graphed = LiLAWClassifier(**params).fit(X, y)
+    eager = _EagerOnCuda(**params).fit(X, y)
+    assert graphed._graphs_allowed() and not eager._graphs_allowed()
+    for name in ("alpha", "beta", "delta"):
+        np.testing.assert_allclose(
+            graphed.history[:, name], eager.history[:, name], rtol=1e-5
+        )
+    np.testing.assert_allclose(
+        graphed.history[:, "weight_real"], eager.history[:, "weight_real"], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        graphed.predict_proba(X), eager.predict_proba(X), atol=1e-5
+    )
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_graphed_function_replays_per_signature_and_falls_back():
+    from sklearn_lilaw._cuda_graphs import GraphedFunction
+
+    graphed = GraphedFunction(lambda a, b: (a * b + 1, a.sum()))
+    for n in (5, 5, 3, 5):
+        a = torch.randn(n, device="cuda")
+        b = torch.randn(n, device="cuda")
+        out, total = graphed(a, b)
+        torch.testing.assert_close(out, a * b + 1)
+        torch.testing.assert_close(total, a.sum())
+    assert len(graphed._graphs) == 2  # one graph per input shape
+
+    def syncs(a):  # a host sync cannot be recorded: run eagerly instead
+        return a * float(a.sum())
+
+    fallback = GraphedFunction(syncs)
+    a = torch.ones(4, device="cuda")
+    torch.testing.assert_close(fallback(a), a * 4)
+    torch.testing.assert_close(fallback(a), a * 4)
+    assert list(fallback._graphs.values()) == [False]
+    cpu = GraphedFunction(lambda a: a + 1)
+    torch.testing.assert_close(cpu(torch.zeros(2)), torch.ones(2))
+    assert not cpu._graphs

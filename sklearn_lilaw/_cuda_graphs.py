@@ -1,0 +1,80 @@
+"""Replaying LiLAW's elementwise steps from CUDA graphs.
+
+On a GPU the LiLAW steps of the default classifier are a few dozen tiny
+kernels each (softmax statistics, the three shapes, the closed-form
+gradients): their cost is launching them, not running them. A CUDA graph
+records such a sequence once and launches it as one unit, so
+:class:`GraphedFunction` turns a pure function of tensors into: copy the
+inputs into fixed buffers, replay the graph, read the fixed outputs.
+
+The function must be pure (it may not modify its inputs or anything else
+outside its own temporaries), must not synchronise with the host, and must
+depend on nothing but its tensor inputs and what it reads at capture time.
+One graph is recorded per input signature (shapes, dtypes, devices), e.g.
+one for full batches and one for the last, smaller batch of an epoch.
+"""
+
+import torch
+
+__all__ = ["GraphedFunction"]
+
+_WARMUP_CALLS = 2
+
+
+class GraphedFunction:
+    """Call ``function`` through CUDA graphs when its inputs are on a GPU.
+
+    Parameters
+    ----------
+    function : callable
+        A pure function of tensors returning a tensor or a tuple of tensors.
+    enabled : bool, default=True
+        If False (or the inputs are not CUDA tensors), ``function`` is
+        called directly.
+
+    Notes
+    -----
+    The returned tensors are the graph's own output buffers, overwritten by
+    the next call with the same signature: clone what must outlive it. If
+    recording a graph fails, that signature falls back to direct calls.
+    """
+
+    def __init__(self, function, enabled=True):
+        self.function = function
+        self.enabled = enabled
+        self._graphs = {}
+
+    def __call__(self, *inputs):
+        if not (self.enabled and inputs[0].is_cuda):
+            return self.function(*inputs)
+        key = tuple((t.shape, t.dtype, t.device) for t in inputs)
+        entry = self._graphs.get(key)
+        if entry is None:
+            entry = self._graphs[key] = self._record(inputs)
+        if entry is False:  # recording failed: run eagerly
+            return self.function(*inputs)
+        graph, static_inputs, static_outputs = entry
+        for buffer, value in zip(static_inputs, inputs):
+            buffer.copy_(value)
+        graph.replay()
+        return static_outputs
+
+    def _record(self, inputs):
+        static_inputs = [t.detach().clone() for t in inputs]
+        side = torch.cuda.Stream(device=inputs[0].device)
+        side.wait_stream(torch.cuda.current_stream(inputs[0].device))
+        try:
+            # Warm-up calls on a side stream, as torch's graph recipe asks:
+            # they run lazy initialisation (cached constants, cuBLAS
+            # workspaces) that must not happen during the recording.
+            with torch.cuda.stream(side):
+                for _ in range(_WARMUP_CALLS):
+                    self.function(*static_inputs)
+            torch.cuda.current_stream(inputs[0].device).wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                static_outputs = self.function(*static_inputs)
+        except RuntimeError:
+            torch.cuda.synchronize(inputs[0].device)
+            return False
+        return graph, static_inputs, static_outputs
