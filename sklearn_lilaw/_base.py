@@ -652,7 +652,7 @@ class LiLAWMixin:
         if training and state is not None:
             # Warm-up: plain training; the weights are only logged.
             with torch.no_grad():
-                weights = self._lilaw_weights(y_pred, y_true, self.lilaw_scalars_)
+                weights = self._logged_weights(y_pred, y_true, self.lilaw_scalars_)
             state.add_weights(weights, origin)
         return self._scale_synthetic(losses, origin, training).mean()
 
@@ -676,6 +676,10 @@ class LiLAWMixin:
         weights = self._lilaw_weights(y_pred, y_true, params)
         used = weights.detach() if detach else weights
         return used * losses, weights.detach()
+
+    def _logged_weights(self, y_pred, y_true, params):
+        """Weights recorded in the history during warm-up (no gradient)."""
+        return self._lilaw_weights(y_pred, y_true, params)
 
     def _lilaw_weights(self, y_pred, y_true, params):
         """Per-sample LiLAW weights for ``params = (alpha, beta, delta)``."""

@@ -16,9 +16,10 @@ from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
 from ._softmax_lilaw import (
-    softmax_meta_gradient,
+    softmax_meta_update,
     softmax_weighted_loss,
     softmax_weighted_loss_terms,
+    softmax_weights,
 )
 from .weights import multiclass_scores
 
@@ -216,10 +217,21 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
             return softmax_weighted_loss(y_pred, y_true, params, detach_weights=detach)
         return super()._weighted_losses(y_pred, y_true, params, detach)
 
-    def _meta_gradient(self, y_pred, y_true, params):
+    def _updated_scalars(self, y_pred, y_true, params):
+        if self._plain_cross_entropy(y_pred):  # closed form from one log-softmax
+            return softmax_meta_update(
+                y_pred,
+                y_true,
+                params,
+                lr=self.meta_lr,
+                weight_decay=self.meta_weight_decay,
+            )
+        return super()._updated_scalars(y_pred, y_true, params)
+
+    def _logged_weights(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):
-            return softmax_meta_gradient(y_pred, y_true, params)
-        return super()._meta_gradient(y_pred, y_true, params)
+            return softmax_weights(y_pred, y_true, params)
+        return super()._logged_weights(y_pred, y_true, params)
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

@@ -23,6 +23,8 @@ from ._cuda_graphs import GraphedFunction
 
 __all__ = [
     "softmax_meta_gradient",
+    "softmax_meta_update",
+    "softmax_weights",
     "softmax_weighted_loss",
     "softmax_weighted_loss_terms",
 ]
@@ -35,11 +37,11 @@ def constant(values, dtype, device):
 
 
 def _softmax_terms(logits, y):
-    """``(log_probs, y, losses, score_reference, top)`` from one log-softmax.
+    """``(log_probs, y, log_score, score_reference, top)`` from one log-softmax.
 
     ``y`` and ``top`` (the index of ``max(s)``) come back as (n, 1) indices,
-    ``losses`` as (n, 1) and ``score_reference`` as the (n, 2) columns
-    ``s[y], max(s)``.
+    ``log_score = log s[y] = -CE`` as (n, 1) and ``score_reference`` as the
+    (n, 2) columns ``s[y], max(s)``.
     """
     log_probs = torch.log_softmax(logits, dim=1)
     y = y.reshape(-1, 1)
@@ -48,35 +50,48 @@ def _softmax_terms(logits, y):
     log_score = log_probs.gather(1, y)
     log_reference, top = log_probs.max(dim=1, keepdim=True)
     score_reference = torch.cat((log_score, log_reference), dim=1).exp_()
-    return log_probs, y, log_score.neg(), score_reference, top
+    return log_probs, y, log_score, score_reference, top
 
 
 def _shapes(score_reference, params):
-    """Gaps ``g`` (n, 3) and ``parts = (sigmoid(g_a), sigmoid(g_b), W_delta)``."""
-    score, reference = score_reference[:, :1], score_reference[:, 1:]
-    gap = torch.addcmul(reference.neg(), score, params)
-    parts = torch.sigmoid(gap)
-    parts[:, 2] = gap[:, 2].square().mul_(-0.5).exp_()
-    return gap, parts
+    """``h = s_m - p s_y = -g`` (n, 3) and ``(sigmoid(h_a), sigmoid(h_b), W_d)``.
+
+    In terms of ``h``: ``W_alpha = 1 - sigmoid(h_a)``, ``W_beta =
+    sigmoid(h_b)`` and ``W_delta = exp(-h_d^2 / 2)``; working with ``h``
+    saves a negation per step.
+    """
+    h = torch.addcmul(
+        score_reference[:, 1:], score_reference[:, :1], params, value=-1.0
+    )
+    parts = torch.sigmoid(h)
+    parts[:, 2] = h[:, 2].square().mul_(-0.5).exp_()
+    return h, parts
 
 
-def _unsigned_slopes(gap, parts):
-    """``|dW/dg_p|`` without signs: ``s (1 - s)`` twice, then ``g_d W_delta``.
+def _unsigned_slopes(h, parts):
+    """``u`` (n, 3) with ``dW/dg_p = u_p * (1, -1, 1)``.
 
-    The signs are ``(+1, -1, -1)`` (``W_beta = 1 - sigmoid(g_b)``, and
-    ``dW_delta/dg_d = -g_d W_delta``).
+    ``u_a = s_a (1 - s_a)`` and ``u_b = s_b (1 - s_b)`` for ``s =
+    sigmoid(h)``, and ``u_d = h_d W_delta`` (``dW_delta/dg_d = -g_d
+    W_delta``).
     """
     slopes = parts - parts * parts
-    slopes[:, 2] = gap[:, 2] * parts[:, 2]
+    slopes[:, 2] = h[:, 2] * parts[:, 2]
     return slopes
 
 
 def _weights(parts):
-    """``W = 1 + parts[:, 0] - parts[:, 1] + parts[:, 2]``, shape (n,)."""
+    """``W = 1 - parts[:, 0] + parts[:, 1] + parts[:, 2]``, shape (n,)."""
     one = constant((1.0,), parts.dtype, parts.device)
     return torch.addmv(
-        one, parts, constant((1.0, -1.0, 1.0), parts.dtype, parts.device)
+        one, parts, constant((-1.0, 1.0, 1.0), parts.dtype, parts.device)
     )
+
+
+def softmax_weights(logits, y, params):
+    """The LiLAW weights ``W`` of each row, shape (n,), without autograd."""
+    _, _, _, score_reference, _ = _softmax_terms(logits, y)
+    return _weights(_shapes(score_reference, params)[1])
 
 
 def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
@@ -90,27 +105,34 @@ def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
     dW/dg_p``; the second term is dropped when the weights are detached.
     For a per-sample loss it is the gradient of each sample's own loss.
     """
-    log_probs, y, losses, score_reference, top = _softmax_terms(logits, y)
-    gap, parts = _shapes(score_reference, params)
+    log_probs, y, log_score, score_reference, top = _softmax_terms(logits, y)
+    h, parts = _shapes(score_reference, params)
     weights = _weights(parts)
     n = logits.shape[0]
     if mean:
-        loss = torch.dot(weights, losses.view(-1)).div_(n)
+        loss = torch.dot(weights, log_score.view(-1)).div_(-n)
     else:
-        loss = weights * losses.view(-1)
+        loss = (weights * log_score.view(-1)).neg_()
     column = weights.unsqueeze(1)
     grad = log_probs.exp_()  # s, overwritten in place
     if detach_weights:
         grad.mul_(column)
         grad.scatter_add_(1, y, column.neg())
     else:
-        signs = constant((1.0, -1.0, -1.0), params.dtype, params.device)
-        # (3, 2): columns A and B as weights of the unsigned slopes.
-        coefficients = torch.stack((params * signs, signs.neg()), dim=1)
-        slopes = _unsigned_slopes(gap, parts)
+        # (3, 2): -A and -B as combinations of the unsigned slopes (the
+        # minus because l = -log_score).
+        coefficients = torch.stack(
+            (
+                params * constant((-1.0, 1.0, -1.0), params.dtype, params.device),
+                constant((1.0, -1.0, 1.0), params.dtype, params.device),
+            ),
+            dim=1,
+        )
+        slopes = _unsigned_slopes(h, parts)
         # (n, 2): l A s_y and l B s_m
-        terms = (slopes @ coefficients).mul_(score_reference).mul_(losses)
-        grad.mul_(column - terms.sum(dim=1, keepdim=True))
+        terms = (slopes @ coefficients).mul_(score_reference).mul_(log_score)
+        minus_ones = constant((-1.0, -1.0), params.dtype, params.device)
+        grad.mul_(torch.addmv(weights, terms, minus_ones).unsqueeze(1))
         grad.scatter_add_(1, y, terms[:, :1] - column)
         grad.scatter_add_(1, top, terms[:, 1:])
     if mean:
@@ -164,9 +186,34 @@ def softmax_meta_gradient(logits, y, params):
 
     ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``.
     """
-    _, _, losses, score_reference, _ = _softmax_terms(logits, y)
-    gap, parts = _shapes(score_reference, params)
-    slopes = _unsigned_slopes(gap, parts)
-    per_sample = (losses * score_reference[:, :1]).view(-1)
-    signs = constant((1.0, -1.0, -1.0), params.dtype, params.device)
-    return torch.mv(slopes.t(), per_sample).mul_(signs).div_(logits.shape[0])
+    n = logits.shape[0]
+    signs = (-1.0 / n, 1.0 / n, -1.0 / n)  # dW/dg = u (1, -1, 1); l = -log_score
+    return _raw_meta_gradient(logits, y, params).mul_(
+        constant(signs, params.dtype, params.device)
+    )
+
+
+def softmax_meta_update(logits, y, params, *, lr, weight_decay):
+    """The meta step: ``p - lr (grad + wd p)``, then ``alpha >= 1``, ``delta >= beta``.
+
+    Pure (``params`` is left as it is) and free of host synchronisation, so
+    it can be replayed from a CUDA graph.
+    """
+    n = logits.shape[0]
+    step = (lr / n, -lr / n, lr / n)  # -lr * signs of softmax_meta_gradient
+    updated = torch.addcmul(
+        params * (1.0 - lr * weight_decay),
+        _raw_meta_gradient(logits, y, params),
+        constant(step, params.dtype, params.device),
+    )
+    updated[0].clamp_(min=1.0)  # alpha >= 1
+    updated[2:].clamp_(min=updated[1:2])  # delta >= beta
+    return updated
+
+
+def _raw_meta_gradient(logits, y, params):
+    """``sum_i log_score_i s_y,i u_i``: the meta gradient up to signs and 1/n."""
+    _, _, log_score, score_reference, _ = _softmax_terms(logits, y)
+    h, parts = _shapes(score_reference, params)
+    per_sample = (log_score * score_reference[:, :1]).view(-1)
+    return torch.mv(_unsigned_slopes(h, parts).t(), per_sample)

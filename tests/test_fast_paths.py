@@ -164,3 +164,25 @@ def test_block_gathered_batches_equal_per_batch_gathering(monkeypatch):
         TensorBatchIterator(data, batch_size=4, shuffle=True, drop_last=True)
     )
     assert [len(b[1]) for b in dropped] == [4] * 11
+
+
+@pytest.mark.parametrize("params", [(10.0, 2.0, 6.0), (1.0, 4.0, 4.0)])
+def test_meta_update_is_one_clamped_gradient_step(params):
+    from sklearn_lilaw._softmax_lilaw import softmax_meta_update, softmax_weights
+
+    logits, y = _logits_and_labels(3)
+    params = torch.tensor(params, dtype=torch.float64)
+    before = params.clone()
+    lr, wd = 0.5, 0.01  # large, so that the clamps act
+    grad = softmax_meta_gradient(logits, y, params)
+    expected = params - lr * (grad + wd * params)
+    expected[0] = expected[0].clamp(min=1.0)
+    expected[2] = torch.maximum(expected[2], expected[1])
+    got = softmax_meta_update(logits, y, params, lr=lr, weight_decay=wd)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    np.testing.assert_array_equal(params, before)  # pure: params untouched
+    np.testing.assert_allclose(
+        softmax_weights(logits, y, params),
+        multiclass_weights(logits, y, *params),
+        rtol=1e-12,
+    )
