@@ -123,7 +123,7 @@ PRESETS = {
     "full": {
         "n_samples": 20_000,
         "epochs": 10,
-        "repeats": 5,
+        "repeats": 9,
         "scaling_sizes": "10000,100000,1000000",
         "scaling_repeats": 2,
         "out": "overhead",
@@ -357,9 +357,12 @@ class ProfiledLiLAWClassifier(LiLAWClassifier):
 
     ``train_step`` (skorch's model step followed by the meta step) and
     ``_meta_step`` are wrapped with ``time.perf_counter``; the model step is
-    their difference. ``_meta_step`` is a private method of the LiLAW engine:
-    wrapping it is fine for a profiler that lives in this benchmark, and
-    nothing in the package relies on it. The epoch is clocked from the start
+    their difference. The estimator normally fuses each meta update into the
+    next model step; profiled fits apply it at the end of the meta step
+    instead, so that the two steps are clocked apart. ``_meta_step`` and
+    ``_fuses_meta_update`` are private hooks of the LiLAW engine: wrapping
+    them is fine for a profiler that lives in this benchmark, and nothing in
+    the package relies on it. The epoch is clocked from the start
     of ``on_epoch_begin`` to the end of the net's own ``on_epoch_end`` (which
     includes LiLAW's per-epoch records). On CUDA every clock reading
     synchronises first, which slows the profiled fit a little.
@@ -385,6 +388,12 @@ class ProfiledLiLAWClassifier(LiLAWClassifier):
         start = self._prof_now()
         super()._meta_step()
         self._prof_meta = self._prof_now() - start
+
+    def _fuses_meta_update(self):
+        # The default classifier applies each meta update inside the next
+        # model step; here it runs inside the meta step so that the meta
+        # step's whole cost (forward and update) is clocked there.
+        return False
 
     def on_epoch_begin(self, net, **kwargs):
         self._prof_epoch_start = self._prof_now()
@@ -666,12 +675,26 @@ def summarize(runs, profile, memory, scaling, settings):
         }
         for name in CONFIGS
     }
+    by_round = {}
+    for r in timed:
+        by_round.setdefault(r["round"], {})[r["config"]] = r["fit_s"]
     ratios = []
     for label, num, den, target in RATIOS:
         value = fit[num]["median_s"] / fit[den]["median_s"]
+        # Each round runs every configuration back to back: the ratio within
+        # a round is the one least touched by the machine's drift.
+        paired = statistics.median(
+            times[num] / times[den] for times in by_round.values()
+        )
         passed = None if target is None else value <= target
         ratios.append(
-            {"ratio": label, "value": value, "target": target, "pass": passed}
+            {
+                "ratio": label,
+                "value": value,
+                "paired": paired,
+                "target": target,
+                "pass": passed,
+            }
         )
     mem = {}
     for n in sorted({m["n_rows"] for m in memory}):
@@ -784,11 +807,18 @@ def render(summary, info, settings, load):
         ),
         "",
         md_table(
-            ["ratio of medians", "value", "target", "result"],
+            [
+                "ratio of medians",
+                "value",
+                "median of per-round ratios",
+                "target",
+                "result",
+            ],
             [
                 [
                     r["ratio"],
                     f"{r['value']:.2f}",
+                    f"{r['paired']:.2f}",
                     "(info)" if r["target"] is None else f"<= {r['target']}",
                     {None: "", True: "PASS", False: "FAIL"}[r["pass"]],
                 ]
@@ -813,7 +843,10 @@ def render(summary, info, settings, load):
         f"Median over {s['repeats']} profiled fits of the mean per batch, over the "
         "epochs after the warm-up; microseconds. *rest* is the epoch time outside "
         "`train_step`: batch iteration, callbacks, history, LiLAW's per-epoch "
-        "records.",
+        "records. The *meta step* is the forward pass of the meta batch and the "
+        "update of alpha, beta, delta; in a normal fit the update is fused into "
+        "the next model step, here it is applied right after the forward so that "
+        "it can be clocked (so the profiled fits are a little slower).",
         "",
         md_table(
             [

@@ -16,10 +16,12 @@ from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
 from ._softmax_lilaw import (
+    softmax_lilaw_step,
     softmax_meta_update,
     softmax_weighted_loss,
     softmax_weighted_loss_terms,
     softmax_weights,
+    with_gradient,
 )
 from .weights import multiclass_scores
 
@@ -196,21 +198,48 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         # The closed-form softmax steps are pure and free of host syncs.
         return self._plain_cross_entropy()
 
+    def _fuses_meta_update(self):
+        return self._plain_cross_entropy()
+
     def _weighted_loss(self, y_pred, y_true, params, detach, origin):
-        if self._plain_cross_entropy(y_pred) and self._unscaled(origin):
-            # The default: W * CE and its mean in one fused node (replayed
-            # from a CUDA graph on a GPU).
-            graphed = self._fit_state.graphed
-            key = ("model_step", detach)
-            if key not in graphed:
-                graphed[key] = GraphedFunction(
-                    functools.partial(
-                        softmax_weighted_loss_terms, detach_weights=detach, mean=True
-                    ),
-                    enabled=self._graphs_allowed(),
+        if not (self._plain_cross_entropy(y_pred) and self._unscaled(origin)):
+            return super()._weighted_loss(y_pred, y_true, params, detach, origin)
+        # The default: the pending meta update and W * CE with its gradient
+        # in closed form, as one pure function (replayed from a CUDA graph on
+        # a GPU); autograd only attaches the gradient.
+        state = self._fit_state
+        pending, state.pending_meta = state.pending_meta, None
+        with torch.no_grad():
+            if pending is None:
+                loss, weights, grad = self._graphed(state, "model_step", detach)(
+                    y_pred.detach(), y_true, params
                 )
-            return softmax_weighted_loss(y_pred, y_true, params, terms=graphed[key])
-        return super()._weighted_loss(y_pred, y_true, params, detach, origin)
+            else:
+                updated, loss, weights, grad = self._graphed(state, "step", detach)(
+                    *pending, y_pred.detach(), y_true, params
+                )
+                params.copy_(updated)
+        return with_gradient(y_pred, loss, grad), weights
+
+    def _graphed(self, state, name, detach):
+        """The fit's (graphed) closed-form function ``name``, made on first use."""
+        key = (name, detach)
+        if key not in state.graphed:
+            if name == "step":
+                function = functools.partial(
+                    softmax_lilaw_step,
+                    lr=self.meta_lr,
+                    weight_decay=self.meta_weight_decay,
+                    detach_weights=detach,
+                )
+            else:
+                function = functools.partial(
+                    softmax_weighted_loss_terms, detach_weights=detach, mean=True
+                )
+            state.graphed[key] = GraphedFunction(
+                function, enabled=self._graphs_allowed()
+            )
+        return state.graphed[key]
 
     def _weighted_losses(self, y_pred, y_true, params, detach):
         if self._plain_cross_entropy(y_pred):

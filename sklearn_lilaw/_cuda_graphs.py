@@ -31,17 +31,20 @@ class GraphedFunction:
     enabled : bool, default=True
         If False (or the inputs are not CUDA tensors), ``function`` is
         called directly.
+    clone_outputs : bool, default=True
+        Return copies of the graph's output buffers, which the next replay
+        overwrites. With False the buffers themselves are returned: the
+        caller must be done with them before the next call.
 
     Notes
     -----
-    The returned tensors are the graph's own output buffers, overwritten by
-    the next call with the same signature: clone what must outlive it. If
-    recording a graph fails, that signature falls back to direct calls.
+    If recording a graph fails, that signature falls back to direct calls.
     """
 
-    def __init__(self, function, enabled=True):
+    def __init__(self, function, enabled=True, clone_outputs=True):
         self.function = function
         self.enabled = enabled
+        self.clone_outputs = clone_outputs
         self._graphs = {}
 
     def __call__(self, *inputs):
@@ -57,7 +60,11 @@ class GraphedFunction:
         for buffer, value in zip(static_inputs, inputs):
             buffer.copy_(value)
         graph.replay()
-        return static_outputs
+        if not self.clone_outputs:
+            return static_outputs
+        if isinstance(static_outputs, torch.Tensor):
+            return static_outputs.clone()
+        return tuple(t.clone() for t in static_outputs)
 
     def _record(self, inputs):
         static_inputs = [t.detach().clone() for t in inputs]

@@ -19,14 +19,14 @@ import functools
 
 import torch
 
-from ._cuda_graphs import GraphedFunction
-
 __all__ = [
+    "softmax_lilaw_step",
     "softmax_meta_gradient",
     "softmax_meta_update",
-    "softmax_weights",
     "softmax_weighted_loss",
     "softmax_weighted_loss_terms",
+    "softmax_weights",
+    "with_gradient",
 ]
 
 
@@ -94,27 +94,18 @@ def softmax_weights(logits, y, params):
     return _weights(_shapes(score_reference, params)[1])
 
 
-def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
-    """``(loss, W, d loss / d logits)``: the model step without autograd.
-
-    ``loss`` is ``W * CE`` per sample, or its mean. The gradient is::
-
-        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
-
-    with ``A = dW/ds_y = sum_p p dW/dg_p`` and ``B = dW/ds_m = -sum_p
-    dW/dg_p``; the second term is dropped when the weights are detached.
-    For a per-sample loss it is the gradient of each sample's own loss.
-    """
-    log_probs, y, log_score, score_reference, top = _softmax_terms(logits, y)
+def _model_terms(stats, params, detach_weights, mean):
+    """``(loss, W, d loss / d logits)`` from the softmax statistics of a batch."""
+    log_probs, y, log_score, score_reference, top = stats
     h, parts = _shapes(score_reference, params)
     weights = _weights(parts)
-    n = logits.shape[0]
+    n = log_probs.shape[0]
     if mean:
         loss = torch.dot(weights, log_score.view(-1)).div_(-n)
     else:
         loss = (weights * log_score.view(-1)).neg_()
     column = weights.unsqueeze(1)
-    grad = log_probs.exp_()  # s, overwritten in place
+    grad = log_probs.exp()  # s
     if detach_weights:
         grad.mul_(column)
         grad.scatter_add_(1, y, column.neg())
@@ -140,57 +131,41 @@ def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
     return loss, weights, grad
 
 
-class _SoftmaxWeightedLoss(torch.autograd.Function):
-    """Autograd node around :func:`softmax_weighted_loss_terms`.
-
-    ``terms`` computes ``(loss, W, gradient)``; the gradient is formed in
-    the forward pass (a training step always needs it), so the backward pass
-    is one product.
-    """
-
-    @staticmethod
-    def forward(ctx, logits, y, params, terms):
-        loss, weights, grad = terms(logits, y, params)
-        if isinstance(terms, GraphedFunction):
-            # A graph's outputs are overwritten by its next replay.
-            loss, weights, grad = loss.clone(), weights.clone(), grad.clone()
-        ctx.mark_non_differentiable(weights)
-        ctx.save_for_backward(grad)
-        ctx.mean = loss.ndim == 0
-        return loss, weights
-
-    @staticmethod
-    def backward(ctx, grad, _):
-        (grad_logits,) = ctx.saved_tensors
-        grad = grad if ctx.mean else grad.unsqueeze(1)
-        return grad * grad_logits, None, None, None
+def _raw_meta_gradient(stats, params):
+    """``sum_i log_score_i s_y,i u_i``: the meta gradient is this times
+    ``(-1, 1, -1) / n`` (``dW/dg = u (1, -1, 1)`` and ``l = -log_score``)."""
+    _, _, log_score, score_reference, _ = stats
+    h, parts = _shapes(score_reference, params)
+    per_sample = (log_score * score_reference[:, :1]).view(-1)
+    return torch.mv(_unsigned_slopes(h, parts).t(), per_sample)
 
 
-def softmax_weighted_loss(
-    logits, y, params, *, detach_weights=False, mean=False, terms=None
-):
-    """``W * CE`` (per sample, or its mean) and ``W``; ``params`` get no gradient.
-
-    ``terms`` may replace :func:`softmax_weighted_loss_terms` with these
-    options bound (e.g. its :class:`GraphedFunction`).
-    """
-    if terms is None:
-        terms = functools.partial(
-            softmax_weighted_loss_terms, detach_weights=detach_weights, mean=mean
-        )
-    return _SoftmaxWeightedLoss.apply(logits, y, params.detach(), terms)
-
-
-def softmax_meta_gradient(logits, y, params):
-    """``d mean(W * CE) / d(alpha, beta, delta)`` for fixed logits, shape (3,).
-
-    ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``.
-    """
-    n = logits.shape[0]
-    signs = (-1.0 / n, 1.0 / n, -1.0 / n)  # dW/dg = u (1, -1, 1); l = -log_score
-    return _raw_meta_gradient(logits, y, params).mul_(
-        constant(signs, params.dtype, params.device)
+def _meta_update(stats, params, lr, weight_decay):
+    """One meta step from the meta batch's softmax statistics: new params."""
+    n = stats[2].shape[0]
+    step = (lr / n, -lr / n, lr / n)  # -lr times the gradient's signs and 1/n
+    updated = torch.addcmul(
+        params * (1.0 - lr * weight_decay),
+        _raw_meta_gradient(stats, params),
+        constant(step, params.dtype, params.device),
     )
+    updated[0].clamp_(min=1.0)  # alpha >= 1
+    updated[2:].clamp_(min=updated[1:2])  # delta >= beta
+    return updated
+
+
+def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
+    """``(loss, W, d loss / d logits)``: the model step without autograd.
+
+    ``loss`` is ``W * CE`` per sample, or its mean. The gradient is::
+
+        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
+
+    with ``A = dW/ds_y = sum_p p dW/dg_p`` and ``B = dW/ds_m = -sum_p
+    dW/dg_p``; the second term is dropped when the weights are detached.
+    For a per-sample loss it is the gradient of each sample's own loss.
+    """
+    return _model_terms(_softmax_terms(logits, y), params, detach_weights, mean)
 
 
 def softmax_meta_update(logits, y, params, *, lr, weight_decay):
@@ -199,21 +174,73 @@ def softmax_meta_update(logits, y, params, *, lr, weight_decay):
     Pure (``params`` is left as it is) and free of host synchronisation, so
     it can be replayed from a CUDA graph.
     """
+    return _meta_update(_softmax_terms(logits, y), params, lr, weight_decay)
+
+
+def softmax_lilaw_step(
+    meta_logits, meta_y, logits, y, params, *, lr, weight_decay, detach_weights
+):
+    """A meta step, then the next model step's terms with the updated params.
+
+    Algorithm 1 runs the meta step on the meta batch's outputs (from the
+    model after step t) before step t + 1 uses alpha, beta and delta, so
+    the two can run back to back once the outputs of both batches are
+    known, and share one log-softmax over their stacked rows.
+
+    Returns ``(new_params, mean loss, W, d loss / d logits)``.
+    """
+    n_meta = meta_logits.shape[0]
+    stacked = _softmax_terms(torch.cat((meta_logits, logits)), torch.cat((meta_y, y)))
+    meta_stats = tuple(part[:n_meta] for part in stacked)
+    stats = tuple(part[n_meta:] for part in stacked)
+    updated = _meta_update(meta_stats, params, lr, weight_decay)
+    return (updated, *_model_terms(stats, updated, detach_weights, True))
+
+
+class _WithGradient(torch.autograd.Function):
+    """A copy of ``value`` whose gradient for ``logits`` is ``grad`` (given)."""
+
+    @staticmethod
+    def forward(ctx, logits, value, grad):
+        ctx.save_for_backward(grad)
+        return value.clone()
+
+    @staticmethod
+    def backward(ctx, upstream):
+        (grad,) = ctx.saved_tensors
+        if upstream.ndim:  # a per-sample value: one row of grad each
+            upstream = upstream.unsqueeze(1)
+        return upstream * grad, None, None
+
+
+def with_gradient(logits, value, grad):
+    """``value``, differentiable in ``logits`` with ``d value / d logits = grad``.
+
+    The model step's loss is computed without autograd (the gradient in
+    closed form, :func:`softmax_weighted_loss_terms`); this node attaches
+    that gradient, so ``backward`` is one product.
+    """
+    return _WithGradient.apply(logits, value, grad)
+
+
+def softmax_weighted_loss(logits, y, params, *, detach_weights=False, mean=False):
+    """``W * CE`` (per sample, or its mean) and ``W``; ``params`` get no gradient."""
+    with torch.no_grad():
+        loss, weights, grad = softmax_weighted_loss_terms(
+            logits.detach(),
+            y,
+            params.detach(),
+            detach_weights=detach_weights,
+            mean=mean,
+        )
+    return with_gradient(logits, loss, grad), weights
+
+
+def softmax_meta_gradient(logits, y, params):
+    """``d mean(W * CE) / d(alpha, beta, delta)`` for fixed logits, shape (3,).
+
+    ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``.
+    """
     n = logits.shape[0]
-    step = (lr / n, -lr / n, lr / n)  # -lr * signs of softmax_meta_gradient
-    updated = torch.addcmul(
-        params * (1.0 - lr * weight_decay),
-        _raw_meta_gradient(logits, y, params),
-        constant(step, params.dtype, params.device),
-    )
-    updated[0].clamp_(min=1.0)  # alpha >= 1
-    updated[2:].clamp_(min=updated[1:2])  # delta >= beta
-    return updated
-
-
-def _raw_meta_gradient(logits, y, params):
-    """``sum_i log_score_i s_y,i u_i``: the meta gradient up to signs and 1/n."""
-    _, _, log_score, score_reference, _ = _softmax_terms(logits, y)
-    h, parts = _shapes(score_reference, params)
-    per_sample = (log_score * score_reference[:, :1]).view(-1)
-    return torch.mv(_unsigned_slopes(h, parts).t(), per_sample)
+    signs = constant((-1.0 / n, 1.0 / n, -1.0 / n), params.dtype, params.device)
+    return _raw_meta_gradient(_softmax_terms(logits, y), params).mul_(signs)
