@@ -186,3 +186,57 @@ def test_meta_update_is_one_clamped_gradient_step(params):
         multiclass_weights(logits, y, *params),
         rtol=1e-12,
     )
+
+
+def test_fused_meta_update_gives_the_same_fit_as_an_immediate_one():
+    class Immediate(LiLAWClassifier):
+        def _fuses_meta_update(self):
+            return False
+
+    rng = np.random.RandomState(1)
+    X = rng.randn(240, 6).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
+    params = dict(max_epochs=4, batch_size=32, random_state=0, meta_size=0.2)
+    fused = LiLAWClassifier(**params).fit(X, y)
+    immediate = Immediate(**params).fit(X, y)
+    assert fused._fuses_meta_update() and not immediate._fuses_meta_update()
+    for name in ("alpha", "beta", "delta", "weight_real", "meta_loss"):
+        np.testing.assert_allclose(
+            fused.history[:, name], immediate.history[:, name], rtol=1e-6
+        )
+    np.testing.assert_allclose(
+        fused.predict_proba(X), immediate.predict_proba(X), atol=1e-6
+    )
+
+
+def test_lilaw_step_is_a_meta_update_then_the_model_terms():
+    from sklearn_lilaw._softmax_lilaw import (
+        softmax_lilaw_step,
+        softmax_meta_update,
+        softmax_weighted_loss_terms,
+    )
+
+    meta_logits, meta_y = _logits_and_labels(5, n=12)
+    logits, y = _logits_and_labels(6, n=20)
+    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64)
+    updated, loss, weights, grad = softmax_lilaw_step(
+        meta_logits,
+        meta_y,
+        logits,
+        y,
+        params,
+        lr=0.3,
+        weight_decay=0.1,
+        detach_weights=False,
+    )
+    expected = softmax_meta_update(
+        meta_logits, meta_y, params, lr=0.3, weight_decay=0.1
+    )
+    np.testing.assert_allclose(updated, expected, rtol=1e-12)
+    for got, want in zip(
+        (loss, weights, grad),
+        softmax_weighted_loss_terms(
+            logits, y, expected, detach_weights=False, mean=True
+        ),
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
