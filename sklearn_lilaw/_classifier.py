@@ -23,6 +23,13 @@ from ._softmax_lilaw import (
     softmax_weights,
     with_gradient,
 )
+from ._softmax_numpy import (
+    cpu_fast,
+    numpy_lilaw_step,
+    numpy_meta_update,
+    numpy_weighted_loss_terms,
+    numpy_weights,
+)
 from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
@@ -222,20 +229,21 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         return with_gradient(y_pred, loss, grad), weights
 
     def _graphed(self, state, name, detach):
-        """The fit's (graphed) closed-form function ``name``, made on first use."""
+        """The fit's closed-form function ``name``, made on first use: NumPy
+        for small CPU batches, torch (replayed from a CUDA graph) otherwise."""
         key = (name, detach)
         if key not in state.graphed:
             if name == "step":
-                function = functools.partial(
-                    softmax_lilaw_step,
+                pair = (softmax_lilaw_step, numpy_lilaw_step)
+                options = dict(
                     lr=self.meta_lr,
                     weight_decay=self.meta_weight_decay,
                     detach_weights=detach,
                 )
             else:
-                function = functools.partial(
-                    softmax_weighted_loss_terms, detach_weights=detach, mean=True
-                )
+                pair = (softmax_weighted_loss_terms, numpy_weighted_loss_terms)
+                options = dict(detach_weights=detach, mean=True)
+            function = cpu_fast(*(functools.partial(f, **options) for f in pair))
             state.graphed[key] = GraphedFunction(
                 function, enabled=self._graphs_allowed()
             )
@@ -248,7 +256,8 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     def _updated_scalars(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):  # closed form from one log-softmax
-            return softmax_meta_update(
+            update = cpu_fast(softmax_meta_update, numpy_meta_update)
+            return update(
                 y_pred,
                 y_true,
                 params,
@@ -259,7 +268,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     def _logged_weights(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):
-            return softmax_weights(y_pred, y_true, params)
+            return cpu_fast(softmax_weights, numpy_weights)(y_pred, y_true, params)
         return super()._logged_weights(y_pred, y_true, params)
 
     # -- prediction ---------------------------------------------------------

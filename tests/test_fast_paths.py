@@ -240,3 +240,58 @@ def test_lilaw_step_is_a_meta_update_then_the_model_terms():
         ),
     ):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("detach", [False, True])
+@pytest.mark.parametrize("k", [2, 5])
+def test_numpy_twins_match_the_torch_steps(dtype, detach, k):
+    from sklearn_lilaw import _softmax_lilaw as t
+    from sklearn_lilaw import _softmax_numpy as n
+
+    meta_logits, meta_y = _logits_and_labels(7, n=16, k=k)
+    logits, y = _logits_and_labels(8, n=24, k=k)
+    meta_logits, logits = meta_logits.to(dtype), logits.to(dtype)
+    params = torch.tensor([10.0, 2.0, 6.0], dtype=dtype)
+    rtol = 1e-10 if dtype == torch.float64 else 2e-5
+    pairs = [
+        (
+            n.numpy_lilaw_step,
+            t.softmax_lilaw_step,
+            (meta_logits, meta_y, logits, y, params),
+            dict(lr=0.3, weight_decay=0.1, detach_weights=detach),
+        ),
+        (
+            n.numpy_weighted_loss_terms,
+            t.softmax_weighted_loss_terms,
+            (logits, y, params),
+            dict(detach_weights=detach, mean=False),
+        ),
+        (
+            n.numpy_meta_update,
+            t.softmax_meta_update,
+            (meta_logits, meta_y, params),
+            dict(lr=0.3, weight_decay=0.1),
+        ),
+        (n.numpy_weights, t.softmax_weights, (logits, y, params), {}),
+    ]
+    for twin, reference, args, options in pairs:
+        got, want = twin(*args, **options), reference(*args, **options)
+        for a, b in zip(
+            got if isinstance(got, tuple) else (got,),
+            want if isinstance(want, tuple) else (want,),
+        ):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_numpy_is_used_only_for_small_float_cpu_batches():
+    from sklearn_lilaw._softmax_numpy import cpu_fast, numpy_supported
+
+    assert numpy_supported(torch.zeros(256, 5))
+    assert numpy_supported(torch.zeros(256, 5, dtype=torch.float64))
+    assert not numpy_supported(torch.zeros(256, 5, dtype=torch.bfloat16))
+    assert not numpy_supported(torch.zeros(4096, 1000))  # torch's threads win
+    choose = cpu_fast(lambda x: "torch", lambda x: "numpy")
+    assert choose(torch.zeros(3, 2)) == "numpy"
+    assert choose(torch.zeros(3, 2, dtype=torch.float16)) == "torch"
