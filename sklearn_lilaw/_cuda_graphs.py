@@ -9,7 +9,8 @@ inputs into fixed buffers, replay the graph, read the fixed outputs.
 
 The function must be pure (it may not modify its inputs or anything else
 outside its own temporaries), must not synchronise with the host, and must
-depend on nothing but its tensor inputs and what it reads at capture time.
+depend on nothing but its tensor inputs and what it reads at capture time;
+the estimators graph only their own closed-form steps, which are.
 One graph is recorded per input signature (shapes, dtypes, devices), e.g.
 one for full batches and one for the last, smaller batch of an epoch.
 """
@@ -38,7 +39,9 @@ class GraphedFunction:
 
     Notes
     -----
-    If recording a graph fails, that signature falls back to direct calls.
+    Only for functions known to be recordable: a failed recording (a host
+    synchronisation, say) can leave the CUDA context unusable, so it is not
+    caught and retried eagerly.
     """
 
     def __init__(self, function, enabled=True, clone_outputs=True):
@@ -51,12 +54,9 @@ class GraphedFunction:
         if not (self.enabled and inputs[0].is_cuda):
             return self.function(*inputs)
         key = tuple((t.shape, t.dtype, t.device) for t in inputs)
-        entry = self._graphs.get(key)
-        if entry is None:
-            entry = self._graphs[key] = self._record(inputs)
-        if entry is False:  # recording failed: run eagerly
-            return self.function(*inputs)
-        graph, static_inputs, static_outputs = entry
+        if key not in self._graphs:
+            self._graphs[key] = self._record(inputs)
+        graph, static_inputs, static_outputs = self._graphs[key]
         for buffer, value in zip(static_inputs, inputs):
             buffer.copy_(value)
         graph.replay()
@@ -68,20 +68,17 @@ class GraphedFunction:
 
     def _record(self, inputs):
         static_inputs = [t.detach().clone() for t in inputs]
-        side = torch.cuda.Stream(device=inputs[0].device)
-        side.wait_stream(torch.cuda.current_stream(inputs[0].device))
-        try:
-            # Warm-up calls on a side stream, as torch's graph recipe asks:
-            # they run lazy initialisation (cached constants, cuBLAS
-            # workspaces) that must not happen during the recording.
-            with torch.cuda.stream(side):
-                for _ in range(_WARMUP_CALLS):
-                    self.function(*static_inputs)
-            torch.cuda.current_stream(inputs[0].device).wait_stream(side)
-            graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(graph):
-                static_outputs = self.function(*static_inputs)
-        except RuntimeError:
-            torch.cuda.synchronize(inputs[0].device)
-            return False
+        device = inputs[0].device
+        side = torch.cuda.Stream(device=device)
+        side.wait_stream(torch.cuda.current_stream(device))
+        # Warm-up calls on a side stream, as torch's graph recipe asks: they
+        # run lazy initialisation (cached constants, cuBLAS workspaces) that
+        # must not happen during the recording.
+        with torch.cuda.stream(side):
+            for _ in range(_WARMUP_CALLS):
+                self.function(*static_inputs)
+        torch.cuda.current_stream(device).wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            static_outputs = self.function(*static_inputs)
         return graph, static_inputs, static_outputs
