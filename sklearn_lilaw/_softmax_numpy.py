@@ -155,11 +155,11 @@ def numpy_weights(logits, y, params):
 
 
 def cpu_fast(torch_function, numpy_function):
-    """Call ``numpy_function`` where it is faster (see :func:`numpy_supported`
-    for the first argument), ``torch_function`` otherwise."""
+    """Call ``numpy_function`` where it is faster (:func:`numpy_supported` for
+    every 2-d input: the logits), ``torch_function`` otherwise."""
 
     def function(*inputs, **options):
-        if numpy_supported(inputs[0]):
+        if all(numpy_supported(t) for t in inputs if t.ndim == 2):
             return numpy_function(*inputs, **options)
         return torch_function(*inputs, **options)
 

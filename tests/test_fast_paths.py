@@ -295,3 +295,6 @@ def test_numpy_is_used_only_for_small_float_cpu_batches():
     choose = cpu_fast(lambda x: "torch", lambda x: "numpy")
     assert choose(torch.zeros(3, 2)) == "numpy"
     assert choose(torch.zeros(3, 2, dtype=torch.float16)) == "torch"
+    both = cpu_fast(lambda a, b: "torch", lambda a, b: "numpy")
+    assert both(torch.zeros(3, 2), torch.zeros(3, 2)) == "numpy"
+    assert both(torch.zeros(3, 2), torch.zeros(40000, 2)) == "torch"
