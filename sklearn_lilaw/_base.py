@@ -809,6 +809,17 @@ class LiLAWMixin:
     # ------------------------------------------------------------------
     # pickling
     # ------------------------------------------------------------------
+    def __getstate__(self):
+        # The per-fit scratch state (the meta rows, the compiled steps) is not
+        # part of the estimator: a net pickled during fit, by a checkpoint
+        # callback say, leaves it out.
+        fit_state = self.__dict__.pop("_fit_state", None)
+        try:
+            return super().__getstate__()
+        finally:
+            if fit_state is not None:
+                self.__dict__["_fit_state"] = fit_state
+
     def __setstate__(self, state):
         requested = state.get("device", "cpu")
         # skorch maps tensors onto state['device']; 'auto' means this machine's.

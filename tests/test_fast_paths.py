@@ -5,9 +5,12 @@ switches and the block-gathered batches change how a fit is computed, never
 what it computes.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 from torch import nn
 
 from sklearn_lilaw import MLP, LiLAWClassifier, LiLAWDataset, StackedLSTM, _data
@@ -298,3 +301,28 @@ def test_numpy_is_used_only_for_small_float_cpu_batches():
     both = cpu_fast(lambda a, b: "torch", lambda a, b: "numpy")
     assert both(torch.zeros(3, 2), torch.zeros(3, 2)) == "numpy"
     assert both(torch.zeros(3, 2), torch.zeros(40000, 2)) == "torch"
+
+
+class _PickleEachEpoch(Callback):
+    """Pickles the net at the end of every epoch, as a checkpoint would."""
+
+    def initialize(self):
+        self.pickles = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.pickles.append(pickle.dumps(net))
+
+
+def test_a_net_pickled_during_fit_leaves_the_fit_state_out():
+    rng = np.random.RandomState(0)
+    X = rng.randn(150, 4).astype(np.float32)
+    y = np.arange(150) % 3
+    clf = LiLAWClassifier(
+        max_epochs=3, batch_size=32, random_state=0, callbacks=[_PickleEachEpoch()]
+    ).fit(X, y)
+    pickles = dict(clf.callbacks_)["_PickleEachEpoch"].pickles
+    assert len(pickles) == 3
+    restored = pickle.loads(pickles[-1])
+    assert "_fit_state" not in vars(restored)
+    np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))
