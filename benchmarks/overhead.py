@@ -357,12 +357,9 @@ class ProfiledLiLAWClassifier(LiLAWClassifier):
 
     ``train_step`` (skorch's model step followed by the meta step) and
     ``_meta_step`` are wrapped with ``time.perf_counter``; the model step is
-    their difference. The estimator normally fuses each meta update into the
-    next model step; profiled fits apply it at the end of the meta step
-    instead, so that the two steps are clocked apart. ``_meta_step`` and
-    ``_fuses_meta_update`` are private hooks of the LiLAW engine: wrapping
-    them is fine for a profiler that lives in this benchmark, and nothing in
-    the package relies on it. The epoch is clocked from the start
+    their difference. ``_meta_step`` is a private method of the LiLAW
+    engine: wrapping it is fine for a profiler that lives in this benchmark,
+    and nothing in the package relies on it. The epoch is clocked from the start
     of ``on_epoch_begin`` to the end of the net's own ``on_epoch_end`` (which
     includes LiLAW's per-epoch records). On CUDA every clock reading
     synchronises first, which slows the profiled fit a little.
@@ -388,12 +385,6 @@ class ProfiledLiLAWClassifier(LiLAWClassifier):
         start = self._prof_now()
         super()._meta_step()
         self._prof_meta = self._prof_now() - start
-
-    def _fuses_meta_update(self):
-        # The default classifier applies each meta update inside the next
-        # model step; here it runs inside the meta step so that the meta
-        # step's whole cost (forward and update) is clocked there.
-        return False
 
     def on_epoch_begin(self, net, **kwargs):
         self._prof_epoch_start = self._prof_now()
@@ -844,9 +835,7 @@ def render(summary, info, settings, load):
         "epochs after the warm-up; microseconds. *rest* is the epoch time outside "
         "`train_step`: batch iteration, callbacks, history, LiLAW's per-epoch "
         "records. The *meta step* is the forward pass of the meta batch and the "
-        "update of alpha, beta, delta; in a normal fit the update is fused into "
-        "the next model step, here it is applied right after the forward so that "
-        "it can be clocked (so the profiled fits are a little slower).",
+        "update of alpha, beta, delta.",
         "",
         md_table(
             [

@@ -56,20 +56,15 @@ class _FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, meta_sampler, constants, mode_free=False, meta_update=None):
+    def __init__(self, meta_sampler, constants, mode_free=False):
         self.meta = meta_sampler
         # True when train/eval mode changes nothing (see _train_mode.py).
         self.mode_free = mode_free
         # Task constants as tensors on the device (e.g. a regression's range).
         self.constants = constants
-        # (y_pred, y_true, scalars) -> updated scalars, graphed on CUDA when
-        # the task allows it (see _cuda_graphs.py).
-        self.meta_update = meta_update
-        # Other graphed steps of this fit, by name (made on first use).
+        # This fit's steps, possibly replayed from CUDA graphs (see
+        # _cuda_graphs.py), by what they depend on beyond their inputs.
         self.graphed = {}
-        # (y_pred, y_true) of a meta batch whose update is still to be
-        # applied: a task may fuse it into the next model step.
-        self.pending_meta = None
         self.reset_epoch()
 
     def reset_epoch(self):
@@ -530,15 +525,9 @@ class LiLAWMixin:
                 sampler,
                 self._fit_constants(device),
                 mode_free=is_mode_independent(*modules),
-                meta_update=GraphedFunction(
-                    self._updated_scalars,
-                    enabled=self._graphs_allowed(),
-                    clone_outputs=False,  # copied into the scalars at once
-                ),
             )
         try:
             super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
-            self._apply_pending_meta()  # an epoch cut short may leave one
         finally:
             self.__dict__.pop("_fit_state", None)
         if self.lilaw:
@@ -673,7 +662,6 @@ class LiLAWMixin:
 
     def _weighted_loss(self, y_pred, y_true, params, detach, origin):
         """The model step's loss ``mean(W * loss)`` and the weights ``W``."""
-        self._apply_pending_meta()
         weighted, weights = self._weighted_losses(y_pred, y_true, params, detach)
         return self._scale_synthetic(weighted, origin, True).mean(), weights
 
@@ -724,25 +712,22 @@ class LiLAWMixin:
             self._set_training(False)
         with torch.no_grad():
             y_pred = self.infer(X_meta)
-        state.pending_meta = (y_pred, y_meta)
-        if not self._fuses_meta_update():
-            self._apply_pending_meta()
-
-    def _fuses_meta_update(self):
-        """True when the task applies the meta update inside the next model
-        step (see ``_weighted_loss``) rather than right after the forward."""
-        return False
-
-    def _apply_pending_meta(self):
-        """Update alpha, beta, delta from the pending meta batch, if any."""
-        state = self._fit_state
-        if state is None or state.pending_meta is None:
-            return
-        y_pred, y_meta = state.pending_meta
-        state.pending_meta = None
-        with torch.no_grad():
             scalars = self.lilaw_scalars_
-            scalars.copy_(state.meta_update(y_pred, y_meta, scalars))
+            scalars.copy_(self._meta_update_function()(y_pred, y_meta, scalars))
+
+    def _meta_update_function(self):
+        """``_updated_scalars`` for this fit, replayed from a CUDA graph where
+        the task allows it; one per (meta_lr, meta_weight_decay), which a
+        graph records as constants."""
+        graphed = self._fit_state.graphed
+        key = ("meta_update", self.meta_lr, self.meta_weight_decay)
+        if key not in graphed:
+            graphed[key] = GraphedFunction(
+                self._updated_scalars,
+                enabled=self._graphs_allowed(),
+                clone_outputs=False,  # copied into the scalars at once
+            )
+        return graphed[key]
 
     def _updated_scalars(self, y_pred, y_true, params):
         """One meta step from the meta batch's outputs: the new (alpha, beta, delta).
@@ -783,7 +768,6 @@ class LiLAWMixin:
         state = self._fit_state
         if state is None:
             return
-        self._apply_pending_meta()
         alpha, beta, delta = self.lilaw_scalars_.detach().cpu().tolist()
         weight_real, weight_synthetic = state.mean_weights()
         record = self.history.record

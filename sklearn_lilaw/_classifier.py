@@ -16,7 +16,6 @@ from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
 from ._softmax_lilaw import (
-    softmax_lilaw_step,
     softmax_meta_update,
     softmax_weighted_loss,
     softmax_weighted_loss_terms,
@@ -25,7 +24,6 @@ from ._softmax_lilaw import (
 )
 from ._softmax_numpy import (
     cpu_fast,
-    numpy_lilaw_step,
     numpy_meta_update,
     numpy_weighted_loss_terms,
     numpy_weights,
@@ -205,49 +203,26 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         # The closed-form softmax steps are pure and free of host syncs.
         return self._plain_cross_entropy()
 
-    def _fuses_meta_update(self):
-        return self._plain_cross_entropy()
-
     def _weighted_loss(self, y_pred, y_true, params, detach, origin):
         if not (self._plain_cross_entropy(y_pred) and self._unscaled(origin)):
             return super()._weighted_loss(y_pred, y_true, params, detach, origin)
-        # The default: the pending meta update and W * CE with its gradient
-        # in closed form, as one pure function (replayed from a CUDA graph on
-        # a GPU); autograd only attaches the gradient.
-        state = self._fit_state
-        pending, state.pending_meta = state.pending_meta, None
-        with torch.no_grad():
-            if pending is None:
-                loss, weights, grad = self._graphed(state, "model_step", detach)(
-                    y_pred.detach(), y_true, params
-                )
-            else:
-                updated, loss, weights, grad = self._graphed(state, "step", detach)(
-                    *pending, y_pred.detach(), y_true, params
-                )
-                params.copy_(updated)
-        return with_gradient(y_pred, loss, grad), weights
-
-    def _graphed(self, state, name, detach):
-        """The fit's closed-form function ``name``, made on first use: NumPy
-        for small CPU batches, torch (replayed from a CUDA graph) otherwise."""
-        key = (name, detach)
-        if key not in state.graphed:
-            if name == "step":
-                pair = (softmax_lilaw_step, numpy_lilaw_step)
-                options = dict(
-                    lr=self.meta_lr,
-                    weight_decay=self.meta_weight_decay,
-                    detach_weights=detach,
-                )
-            else:
-                pair = (softmax_weighted_loss_terms, numpy_weighted_loss_terms)
-                options = dict(detach_weights=detach, mean=True)
-            function = cpu_fast(*(functools.partial(f, **options) for f in pair))
-            state.graphed[key] = GraphedFunction(
-                function, enabled=self._graphs_allowed()
+        # The default: W * CE and its gradient in closed form, as one pure
+        # function (NumPy for small CPU batches, a CUDA graph on a GPU);
+        # autograd only attaches the gradient.
+        graphed = self._fit_state.graphed
+        key = ("model_step", detach)
+        if key not in graphed:
+            options = dict(detach_weights=detach, mean=True)
+            graphed[key] = GraphedFunction(
+                cpu_fast(
+                    functools.partial(softmax_weighted_loss_terms, **options),
+                    functools.partial(numpy_weighted_loss_terms, **options),
+                ),
+                enabled=self._graphs_allowed(),
             )
-        return state.graphed[key]
+        with torch.no_grad():
+            loss, weights, grad = graphed[key](y_pred.detach(), y_true, params)
+        return with_gradient(y_pred, loss, grad), weights
 
     def _weighted_losses(self, y_pred, y_true, params, detach):
         if self._plain_cross_entropy(y_pred):

@@ -20,7 +20,6 @@ import functools
 import torch
 
 __all__ = [
-    "softmax_lilaw_step",
     "softmax_meta_gradient",
     "softmax_meta_update",
     "softmax_weighted_loss",
@@ -90,6 +89,7 @@ def _weights(parts):
 
 def softmax_weights(logits, y, params):
     """The LiLAW weights ``W`` of each row, shape (n,), without autograd."""
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
     _, _, _, score_reference, _ = _softmax_terms(logits, y)
     return _weights(_shapes(score_reference, params)[1])
 
@@ -165,6 +165,7 @@ def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
     dW/dg_p``; the second term is dropped when the weights are detached.
     For a per-sample loss it is the gradient of each sample's own loss.
     """
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
     return _model_terms(_softmax_terms(logits, y), params, detach_weights, mean)
 
 
@@ -174,27 +175,8 @@ def softmax_meta_update(logits, y, params, *, lr, weight_decay):
     Pure (``params`` is left as it is) and free of host synchronisation, so
     it can be replayed from a CUDA graph.
     """
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
     return _meta_update(_softmax_terms(logits, y), params, lr, weight_decay)
-
-
-def softmax_lilaw_step(
-    meta_logits, meta_y, logits, y, params, *, lr, weight_decay, detach_weights
-):
-    """A meta step, then the next model step's terms with the updated params.
-
-    Algorithm 1 runs the meta step on the meta batch's outputs (from the
-    model after step t) before step t + 1 uses alpha, beta and delta, so
-    the two can run back to back once the outputs of both batches are
-    known, and share one log-softmax over their stacked rows.
-
-    Returns ``(new_params, mean loss, W, d loss / d logits)``.
-    """
-    n_meta = meta_logits.shape[0]
-    stacked = _softmax_terms(torch.cat((meta_logits, logits)), torch.cat((meta_y, y)))
-    meta_stats = tuple(part[:n_meta] for part in stacked)
-    stats = tuple(part[n_meta:] for part in stacked)
-    updated = _meta_update(meta_stats, params, lr, weight_decay)
-    return (updated, *_model_terms(stats, updated, detach_weights, True))
 
 
 class _WithGradient(torch.autograd.Function):
@@ -241,6 +223,7 @@ def softmax_meta_gradient(logits, y, params):
 
     ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``.
     """
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
     n = logits.shape[0]
     signs = constant((-1.0 / n, 1.0 / n, -1.0 / n), params.dtype, params.device)
     return _raw_meta_gradient(_softmax_terms(logits, y), params).mul_(signs)

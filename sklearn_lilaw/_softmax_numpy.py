@@ -19,7 +19,6 @@ from scipy.special import expit
 
 __all__ = [
     "cpu_fast",
-    "numpy_lilaw_step",
     "numpy_meta_update",
     "numpy_supported",
     "numpy_weighted_loss_terms",
@@ -135,17 +134,6 @@ def numpy_meta_update(logits, y, params, *, lr, weight_decay):
     return torch.from_numpy(
         _meta_update(_stats(logits, y), params.numpy(), lr, weight_decay)
     )
-
-
-def numpy_lilaw_step(
-    meta_logits, meta_y, logits, y, params, *, lr, weight_decay, detach_weights
-):
-    """NumPy twin of ``softmax_lilaw_step``."""
-    updated = _meta_update(
-        _stats(meta_logits, meta_y), params.numpy(), lr, weight_decay
-    )
-    terms = _model_terms(_stats(logits, y), updated, detach_weights, True)
-    return (torch.from_numpy(updated), *_tensors(*terms))
 
 
 def numpy_weights(logits, y, params):

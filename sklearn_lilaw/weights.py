@@ -102,9 +102,9 @@ def _shapes(score, reference, params):
     1 - W_beta`` and ``parts[2] = exp(-g_delta ** 2 / 2) = W_delta``.
     """
     gap = params.reshape((3,) + (1,) * score.ndim) * score - reference
-    parts = torch.sigmoid(gap)
-    parts[2] = gap[2].square().mul_(-0.5).exp_()
-    return gap, parts
+    # Built out of place, so that autograd can still run through it.
+    moderate = gap[2:].square().mul_(-0.5).exp_()
+    return gap, torch.cat((torch.sigmoid(gap[:2]), moderate))
 
 
 def _total(parts):
@@ -235,6 +235,7 @@ def meta_gradient(score, reference, losses, params):
     >>> torch.allclose(meta_gradient(score, reference, losses, params), expected)
     True
     """
+    params = params.to(score.dtype)
     gap, parts = _shapes(score, reference, params)
     # d mean(W * losses) / dp = mean(losses * dW/dg_p * score)
     per_sample = losses / losses.shape[0]
@@ -297,7 +298,8 @@ def weights_from_scores(
         if score.ndim == 2:
             parts = LiLAWWeights(*(part.mean(dim=1) for part in parts))
         return parts
-    return _TotalWeight.apply(score, reference, _as_params(alpha, beta, delta, score))
+    params = _as_params(alpha, beta, delta, score).to(score.dtype)
+    return _TotalWeight.apply(score, reference, params)
 
 
 def multiclass_weights(logits, y, alpha, beta, delta, *, return_components=False):

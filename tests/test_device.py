@@ -67,7 +67,10 @@ class _EagerOnCuda(LiLAWClassifier):
 @pytest.mark.parametrize("detach", [False, True])
 def test_cuda_graphs_train_the_same_model_as_eager_steps(classification_data, detach):
     X, y, is_synthetic = classification_data
-    params = dict(FAST, device="cuda", random_state=0, detach_weights=detach)
+    # meta_lr large enough that a missing or wrong meta update shows
+    params = dict(
+        FAST, device="cuda", random_state=0, detach_weights=detach, meta_lr=0.5
+    )
     graphed = LiLAWClassifier(**params).fit(X, y)
     eager = _EagerOnCuda(**params).fit(X, y)
     assert graphed._graphs_allowed() and not eager._graphs_allowed()

@@ -191,60 +191,6 @@ def test_meta_update_is_one_clamped_gradient_step(params):
     )
 
 
-def test_fused_meta_update_gives_the_same_fit_as_an_immediate_one():
-    class Immediate(LiLAWClassifier):
-        def _fuses_meta_update(self):
-            return False
-
-    rng = np.random.RandomState(1)
-    X = rng.randn(240, 6).astype(np.float32)
-    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
-    params = dict(max_epochs=4, batch_size=32, random_state=0, meta_size=0.2)
-    fused = LiLAWClassifier(**params).fit(X, y)
-    immediate = Immediate(**params).fit(X, y)
-    assert fused._fuses_meta_update() and not immediate._fuses_meta_update()
-    for name in ("alpha", "beta", "delta", "weight_real", "meta_loss"):
-        np.testing.assert_allclose(
-            fused.history[:, name], immediate.history[:, name], rtol=1e-6
-        )
-    np.testing.assert_allclose(
-        fused.predict_proba(X), immediate.predict_proba(X), atol=1e-6
-    )
-
-
-def test_lilaw_step_is_a_meta_update_then_the_model_terms():
-    from sklearn_lilaw._softmax_lilaw import (
-        softmax_lilaw_step,
-        softmax_meta_update,
-        softmax_weighted_loss_terms,
-    )
-
-    meta_logits, meta_y = _logits_and_labels(5, n=12)
-    logits, y = _logits_and_labels(6, n=20)
-    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64)
-    updated, loss, weights, grad = softmax_lilaw_step(
-        meta_logits,
-        meta_y,
-        logits,
-        y,
-        params,
-        lr=0.3,
-        weight_decay=0.1,
-        detach_weights=False,
-    )
-    expected = softmax_meta_update(
-        meta_logits, meta_y, params, lr=0.3, weight_decay=0.1
-    )
-    np.testing.assert_allclose(updated, expected, rtol=1e-12)
-    for got, want in zip(
-        (loss, weights, grad),
-        softmax_weighted_loss_terms(
-            logits, y, expected, detach_weights=False, mean=True
-        ),
-    ):
-        np.testing.assert_allclose(got, want, rtol=1e-12)
-
-
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
 @pytest.mark.parametrize("detach", [False, True])
 @pytest.mark.parametrize("k", [2, 5])
@@ -258,12 +204,6 @@ def test_numpy_twins_match_the_torch_steps(dtype, detach, k):
     params = torch.tensor([10.0, 2.0, 6.0], dtype=dtype)
     rtol = 1e-10 if dtype == torch.float64 else 2e-5
     pairs = [
-        (
-            n.numpy_lilaw_step,
-            t.softmax_lilaw_step,
-            (meta_logits, meta_y, logits, y, params),
-            dict(lr=0.3, weight_decay=0.1, detach_weights=detach),
-        ),
         (
             n.numpy_weighted_loss_terms,
             t.softmax_weighted_loss_terms,
@@ -326,3 +266,93 @@ def test_a_net_pickled_during_fit_leaves_the_fit_state_out():
     restored = pickle.loads(pickles[-1])
     assert "_fit_state" not in vars(restored)
     np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))
+
+
+class _DoubleNet(nn.Module):
+    """A float64 network behind float32 inputs (LiLAW's scalars are float32)."""
+
+    def __init__(self, n_features_in, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_features_in, n_outputs).double()
+
+    def forward(self, X):
+        return self.linear(X.double())
+
+
+class _Focal(nn.Module):
+    """A criterion the closed-form path does not know (per-sample)."""
+
+    def __init__(self, reduction="none"):
+        super().__init__()
+
+    def forward(self, logits, y):
+        ce = nn.functional.cross_entropy(logits, y, reduction="none")
+        return (1 - torch.exp(-ce)) ** 2 * ce
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"synthetic_weight": 0.5}, {"criterion": _Focal}, {"detach_weights": True}],
+)
+def test_float64_modules_train_on_every_path(options):
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4).astype(np.float32)
+    y = np.arange(120) % 3
+    origin = np.arange(120) % 4 == 0
+    clf = LiLAWClassifier(
+        module=_DoubleNet, max_epochs=3, batch_size=32, random_state=0, **options
+    ).fit(X, y, sample_origin=origin)
+    assert clf.lilaw_params_["alpha"] < 10.0
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_float64_regressor_trains():
+    from sklearn_lilaw import LiLAWRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4).astype(np.float32)
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.1 * rng.randn(120)
+    reg = LiLAWRegressor(
+        module=_DoubleNet, max_epochs=3, batch_size=32, random_state=0
+    ).fit(X, y)
+    assert reg.lilaw_params_["alpha"] != 10.0
+    assert np.isfinite(reg.predict(X)).all()
+
+
+class _RecordScalars(Callback):
+    """Records alpha at every batch end; sets meta_lr to 0 after epoch 2."""
+
+    def initialize(self):
+        self.alphas = []
+        return self
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            self.alphas.append(net.lilaw_scalars_[0].item())
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            net.meta_lr = 0.0
+
+
+def test_scalars_are_current_after_every_step_and_meta_lr_is_read_live():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 4).astype(np.float32)
+    y = np.arange(200) % 2
+    clf = LiLAWClassifier(
+        max_epochs=4,
+        batch_size=50,
+        meta_size=0.2,
+        meta_lr=0.05,
+        random_state=0,
+        callbacks=[_RecordScalars()],
+    ).fit(X, y)
+    alphas = dict(clf.callbacks_)["_RecordScalars"].alphas
+    per_epoch = [alphas[i : i + 4] for i in range(0, 16, 4)]  # 160 rows / 50
+    assert per_epoch[0] == [10.0] * 4  # warm-up: no meta step
+    # epoch 2: each batch's meta step has already moved alpha at its end
+    assert per_epoch[1][0] < 10.0
+    assert all(b < a for a, b in zip(per_epoch[1], per_epoch[1][1:]))
+    # meta_lr = 0 from epoch 3 on: alpha only decays by weight decay * 0
+    assert per_epoch[2] == per_epoch[3] == [per_epoch[1][-1]] * 4
+    assert clf.history[-1, "alpha"] == per_epoch[1][-1]
