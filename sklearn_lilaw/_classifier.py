@@ -16,7 +16,7 @@ from ._data import TensorBatchIterator
 from ._docs import fill_doc, init_arguments
 from ._labels import check_two_classes, encode_labels
 from ._softmax_lilaw import (
-    softmax_meta_update,
+    softmax_meta_gradient,
     softmax_weighted_loss,
     softmax_weighted_loss_terms,
     softmax_weights,
@@ -24,7 +24,7 @@ from ._softmax_lilaw import (
 )
 from ._softmax_numpy import (
     cpu_fast,
-    numpy_meta_update,
+    numpy_meta_gradient,
     numpy_weighted_loss_terms,
     numpy_weights,
 )
@@ -229,17 +229,11 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
             return softmax_weighted_loss(y_pred, y_true, params, detach_weights=detach)
         return super()._weighted_losses(y_pred, y_true, params, detach)
 
-    def _updated_scalars(self, y_pred, y_true, params):
+    def _meta_gradient(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):  # closed form from one log-softmax
-            update = cpu_fast(softmax_meta_update, numpy_meta_update)
-            return update(
-                y_pred,
-                y_true,
-                params,
-                lr=self.meta_lr,
-                weight_decay=self.meta_weight_decay,
-            )
-        return super()._updated_scalars(y_pred, y_true, params)
+            gradient = cpu_fast(softmax_meta_gradient, numpy_meta_gradient)
+            return gradient(y_pred, y_true, params)
+        return super()._meta_gradient(y_pred, y_true, params)
 
     def _logged_weights(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):

@@ -27,7 +27,7 @@ class MetaBatchSampler:
         self.X = X
         self.y = y
         self.batch_size = min(int(batch_size), X.shape[0])
-        self._order = None
+        self._permuted = None
         self._position = 0
 
     def __len__(self):
@@ -38,11 +38,14 @@ class MetaBatchSampler:
         n = self.X.shape[0]
         if self.batch_size == n:
             return self.X, self.y
-        if self._order is None or self._position + self.batch_size > n:
+        if self._permuted is None or self._position + self.batch_size > n:
             order = torch.randperm(n, device=self.X.device)
-            self._order = (self.X.index_select(0, order), self.y.index_select(0, order))
+            self._permuted = (
+                self.X.index_select(0, order),
+                self.y.index_select(0, order),
+            )
             self._position = 0
         rows = slice(self._position, self._position + self.batch_size)
         self._position += self.batch_size
-        X_permuted, y_permuted = self._order
+        X_permuted, y_permuted = self._permuted
         return X_permuted[rows], y_permuted[rows]

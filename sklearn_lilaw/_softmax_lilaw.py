@@ -21,7 +21,6 @@ import torch
 
 __all__ = [
     "softmax_meta_gradient",
-    "softmax_meta_update",
     "softmax_weighted_loss",
     "softmax_weighted_loss_terms",
     "softmax_weights",
@@ -94,9 +93,19 @@ def softmax_weights(logits, y, params):
     return _weights(_shapes(score_reference, params)[1])
 
 
-def _model_terms(stats, params, detach_weights, mean):
-    """``(loss, W, d loss / d logits)`` from the softmax statistics of a batch."""
-    log_probs, y, log_score, score_reference, top = stats
+def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
+    """``(loss, W, d loss / d logits)``: the model step without autograd.
+
+    ``loss`` is ``W * CE`` per sample, or its mean. The gradient is::
+
+        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
+
+    with ``A = dW/ds_y = sum_p p dW/dg_p`` and ``B = dW/ds_m = -sum_p
+    dW/dg_p``; the second term is dropped when the weights are detached.
+    For a per-sample loss it is the gradient of each sample's own loss.
+    """
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
+    log_probs, y, log_score, score_reference, top = _softmax_terms(logits, y)
     h, parts = _shapes(score_reference, params)
     weights = _weights(parts)
     n = log_probs.shape[0]
@@ -105,7 +114,7 @@ def _model_terms(stats, params, detach_weights, mean):
     else:
         loss = (weights * log_score.view(-1)).neg_()
     column = weights.unsqueeze(1)
-    grad = log_probs.exp()  # s
+    grad = log_probs.exp_()  # s, overwritten in place
     if detach_weights:
         grad.mul_(column)
         grad.scatter_add_(1, y, column.neg())
@@ -131,52 +140,20 @@ def _model_terms(stats, params, detach_weights, mean):
     return loss, weights, grad
 
 
-def _raw_meta_gradient(stats, params):
-    """``sum_i log_score_i s_y,i u_i``: the meta gradient is this times
-    ``(-1, 1, -1) / n`` (``dW/dg = u (1, -1, 1)`` and ``l = -log_score``)."""
-    _, _, log_score, score_reference, _ = stats
+def softmax_meta_gradient(logits, y, params):
+    """``d mean(W * CE) / d(alpha, beta, delta)`` for fixed logits, shape (3,).
+
+    ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``: with
+    ``dW/dg = u (1, -1, 1)`` and ``l = -log_score``, the sum of
+    ``log_score s_y u`` times ``(-1, 1, -1) / n``.
+    """
+    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
+    _, _, log_score, score_reference, _ = _softmax_terms(logits, y)
     h, parts = _shapes(score_reference, params)
     per_sample = (log_score * score_reference[:, :1]).view(-1)
-    return torch.mv(_unsigned_slopes(h, parts).t(), per_sample)
-
-
-def _meta_update(stats, params, lr, weight_decay):
-    """One meta step from the meta batch's softmax statistics: new params."""
-    n = stats[2].shape[0]
-    step = (lr / n, -lr / n, lr / n)  # -lr times the gradient's signs and 1/n
-    updated = torch.addcmul(
-        params * (1.0 - lr * weight_decay),
-        _raw_meta_gradient(stats, params),
-        constant(step, params.dtype, params.device),
-    )
-    updated[0].clamp_(min=1.0)  # alpha >= 1
-    updated[2:].clamp_(min=updated[1:2])  # delta >= beta
-    return updated
-
-
-def softmax_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
-    """``(loss, W, d loss / d logits)``: the model step without autograd.
-
-    ``loss`` is ``W * CE`` per sample, or its mean. The gradient is::
-
-        d(W l)/dz = W (s - e_y) + l (A s_y (e_y - s) + B s_m (e_m - s))
-
-    with ``A = dW/ds_y = sum_p p dW/dg_p`` and ``B = dW/ds_m = -sum_p
-    dW/dg_p``; the second term is dropped when the weights are detached.
-    For a per-sample loss it is the gradient of each sample's own loss.
-    """
-    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
-    return _model_terms(_softmax_terms(logits, y), params, detach_weights, mean)
-
-
-def softmax_meta_update(logits, y, params, *, lr, weight_decay):
-    """The meta step: ``p - lr (grad + wd p)``, then ``alpha >= 1``, ``delta >= beta``.
-
-    Pure (``params`` is left as it is) and free of host synchronisation, so
-    it can be replayed from a CUDA graph.
-    """
-    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
-    return _meta_update(_softmax_terms(logits, y), params, lr, weight_decay)
+    n = logits.shape[0]
+    signs = constant((-1.0 / n, 1.0 / n, -1.0 / n), params.dtype, params.device)
+    return torch.mv(_unsigned_slopes(h, parts).t(), per_sample).mul_(signs)
 
 
 class _WithGradient(torch.autograd.Function):
@@ -216,14 +193,3 @@ def softmax_weighted_loss(logits, y, params, *, detach_weights=False, mean=False
             mean=mean,
         )
     return with_gradient(logits, loss, grad), weights
-
-
-def softmax_meta_gradient(logits, y, params):
-    """``d mean(W * CE) / d(alpha, beta, delta)`` for fixed logits, shape (3,).
-
-    ``dg_p/dp = s_y``, so the gradient is ``mean(l s_y dW/dg_p)``.
-    """
-    params = params.to(logits.dtype)  # float32 scalars, maybe float64 logits
-    n = logits.shape[0]
-    signs = constant((-1.0 / n, 1.0 / n, -1.0 / n), params.dtype, params.device)
-    return _raw_meta_gradient(_softmax_terms(logits, y), params).mul_(signs)

@@ -19,7 +19,7 @@ from scipy.special import expit
 
 __all__ = [
     "cpu_fast",
-    "numpy_meta_update",
+    "numpy_meta_gradient",
     "numpy_supported",
     "numpy_weighted_loss_terms",
     "numpy_weights",
@@ -78,19 +78,18 @@ def _weights(parts):
     return parts[1] - parts[0] + parts[2] + 1.0
 
 
-def _meta_update(stats, params, lr, weight_decay):
-    _, _, _, _, _, log_score, s_y, s_m = stats
-    h, parts = _shapes(s_y, s_m, params)
-    raw = _unsigned_slopes(h, parts) @ (log_score * s_y)
-    step = (lr / log_score.shape[0]) * np.array([1.0, -1.0, 1.0], dtype=params.dtype)
-    updated = params * (1.0 - lr * weight_decay) + raw * step
-    updated[0] = max(updated[0], 1.0)  # alpha >= 1
-    updated[2] = max(updated[2], updated[1])  # delta >= beta
-    return updated
+def _tensors(*arrays):
+    """Torch views of the arrays; 2-d ones back to the (rows, classes) layout."""
+    return tuple(
+        torch.from_numpy(np.ascontiguousarray(a.T) if a.ndim == 2 else a)
+        for a in arrays
+    )
 
 
-def _model_terms(stats, params, detach_weights, mean):
-    e, ssum, columns, y, top, log_score, s_y, s_m = stats
+def numpy_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
+    """NumPy twin of ``softmax_weighted_loss_terms``."""
+    e, ssum, columns, y, top, log_score, s_y, s_m = _stats(logits, y)
+    params = params.numpy()
     h, parts = _shapes(s_y, s_m, params)
     weights = _weights(parts)
     n = log_score.shape[0]
@@ -112,28 +111,17 @@ def _model_terms(stats, params, detach_weights, mean):
         grad[top, columns] += on_top
     if mean:
         grad /= n
-    return loss, weights, grad
+    return _tensors(loss, weights, grad)
 
 
-def _tensors(*arrays):
-    """Torch views of the arrays; 2-d ones back to the (rows, classes) layout."""
-    return tuple(
-        torch.from_numpy(np.ascontiguousarray(a.T) if a.ndim == 2 else a)
-        for a in arrays
-    )
-
-
-def numpy_weighted_loss_terms(logits, y, params, *, detach_weights, mean):
-    """NumPy twin of ``softmax_weighted_loss_terms``."""
-    stats = _stats(logits, y)
-    return _tensors(*_model_terms(stats, params.numpy(), detach_weights, mean))
-
-
-def numpy_meta_update(logits, y, params, *, lr, weight_decay):
-    """NumPy twin of ``softmax_meta_update``."""
-    return torch.from_numpy(
-        _meta_update(_stats(logits, y), params.numpy(), lr, weight_decay)
-    )
+def numpy_meta_gradient(logits, y, params):
+    """NumPy twin of ``softmax_meta_gradient``."""
+    _, _, _, _, _, log_score, s_y, s_m = _stats(logits, y)
+    params = params.numpy()
+    h, parts = _shapes(s_y, s_m, params)
+    raw = _unsigned_slopes(h, parts) @ (log_score * s_y)
+    signs = np.array([-1.0, 1.0, -1.0], dtype=raw.dtype) / log_score.shape[0]
+    return torch.from_numpy(raw * signs)
 
 
 def numpy_weights(logits, y, params):

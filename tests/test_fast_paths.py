@@ -171,7 +171,7 @@ def test_block_gathered_batches_equal_per_batch_gathering(monkeypatch):
 
 @pytest.mark.parametrize("params", [(10.0, 2.0, 6.0), (1.0, 4.0, 4.0)])
 def test_meta_update_is_one_clamped_gradient_step(params):
-    from sklearn_lilaw._softmax_lilaw import softmax_meta_update, softmax_weights
+    from sklearn_lilaw._softmax_lilaw import softmax_weights
 
     logits, y = _logits_and_labels(3)
     params = torch.tensor(params, dtype=torch.float64)
@@ -181,7 +181,10 @@ def test_meta_update_is_one_clamped_gradient_step(params):
     expected = params - lr * (grad + wd * params)
     expected[0] = expected[0].clamp(min=1.0)
     expected[2] = torch.maximum(expected[2], expected[1])
-    got = softmax_meta_update(logits, y, params, lr=lr, weight_decay=wd)
+    # The estimator's meta update (its closed-form route for the default loss).
+    clf = LiLAWClassifier(meta_lr=lr, meta_weight_decay=wd)
+    clf._initialize_criterion()  # CrossEntropyLoss(reduction="none")
+    got = clf._updated_scalars(logits, y, params)
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     np.testing.assert_array_equal(params, before)  # pure: params untouched
     np.testing.assert_allclose(
@@ -211,10 +214,10 @@ def test_numpy_twins_match_the_torch_steps(dtype, detach, k):
             dict(detach_weights=detach, mean=False),
         ),
         (
-            n.numpy_meta_update,
-            t.softmax_meta_update,
+            n.numpy_meta_gradient,
+            t.softmax_meta_gradient,
             (meta_logits, meta_y, params),
-            dict(lr=0.3, weight_decay=0.1),
+            {},
         ),
         (n.numpy_weights, t.softmax_weights, (logits, y, params), {}),
     ]
