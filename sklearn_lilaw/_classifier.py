@@ -32,6 +32,11 @@ from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
 
+# The closed-form meta gradient and warm-up weights: NumPy for small CPU
+# batches, torch otherwise.
+_softmax_meta_gradient = cpu_fast(softmax_meta_gradient, numpy_meta_gradient)
+_softmax_weights = cpu_fast(softmax_weights, numpy_weights)
+
 
 def _accuracy_on_encoded(net, X, y):
     """Validation accuracy; the validation ``y`` holds encoded class indices."""
@@ -231,13 +236,12 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     def _meta_gradient(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):  # closed form from one log-softmax
-            gradient = cpu_fast(softmax_meta_gradient, numpy_meta_gradient)
-            return gradient(y_pred, y_true, params)
+            return _softmax_meta_gradient(y_pred, y_true, params)
         return super()._meta_gradient(y_pred, y_true, params)
 
     def _logged_weights(self, y_pred, y_true, params):
         if self._plain_cross_entropy(y_pred):
-            return cpu_fast(softmax_weights, numpy_weights)(y_pred, y_true, params)
+            return _softmax_weights(y_pred, y_true, params)
         return super()._logged_weights(y_pred, y_true, params)
 
     # -- prediction ---------------------------------------------------------
