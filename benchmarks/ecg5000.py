@@ -28,20 +28,17 @@ under ``--output-dir`` (default ``benchmarks/results``); ``--quick`` writes
 ``ecg5000_quick.*`` instead.
 """
 
-import argparse
-import json
-import platform
 import time
-from pathlib import Path
 
 import numpy as np
-import torch
-from _stats import paired_interval  # benchmarks/ is on sys.path
+from _common import machine_info, paired_interval, parser, write_results
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from sklearn_lilaw import LiLAWClassifier, StackedLSTM, augment_ecg
+from sklearn_lilaw import LiLAWClassifier
 from sklearn_lilaw.datasets import load_ecg5000
+from sklearn_lilaw.nets import StackedLSTM
+from sklearn_lilaw.synthesizers import augment_ecg
 
 PAPER = {  # Table from LILAW.md section 6: accuracy %, AUROC
     ("ECG5000", "plain"): (93.60, 0.9982),
@@ -135,13 +132,14 @@ def summarise(runs, seeds):
     return table, paired
 
 
-def write_markdown(path, table, paired, args, wall, seeds, machine):
+def render(table, paired, args, wall, seeds, machine):
     lines = [
         "# ECG5000: LiLAW vs plain training (paper reproduction)",
         "",
-        "Command: `" + " ".join(["python benchmarks/ecg5000.py", *args.argv]) + "`",
+        f"Command: `{machine['command']}`",
         "",
-        f"Machine: {machine}. Wall time of the whole run: {wall / 60:.1f} min.",
+        f"Machine: {machine.get('gpu', machine['cpu'])}, torch {machine['torch']}. "
+        f"Wall time of the whole run: {wall / 60:.1f} min.",
         "",
         f"Setup: StackedLSTM (2 layers, {args.hidden_size} units), Adam lr 1e-3, "
         f"batch 512, {args.epochs} epochs, meta split 5% of the training rows "
@@ -183,7 +181,7 @@ def write_markdown(path, table, paired, args, wall, seeds, machine):
             f"| {cells} | {scale * mean:+.{digits}f} ± {scale * half:.{digits}f} "
             f"| {wins}/{len(diff)} |"
         )
-    path.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines)
 
 
 def plot(path, runs, table):
@@ -228,20 +226,13 @@ def plot(path, runs, table):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5, help="number of seeds")
-    parser.add_argument("--epochs", type=int, default=500)
-    parser.add_argument("--hidden-size", type=int, default=64)
-    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="2 seeds, 2 epochs, 300 test rows: a smoke test",
+    p = parser(
+        __doc__.splitlines()[0], "2 seeds, 2 epochs, 300 test rows: a smoke test"
     )
-    parser.add_argument("--output-dir", default=str(Path(__file__).parent / "results"))
-    args = parser.parse_args(argv)
-    args.argv = list(argv) if argv is not None else __import__("sys").argv[1:]
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    p.add_argument("--seeds", type=int, default=5, help="number of seeds")
+    p.add_argument("--epochs", type=int, default=500)
+    p.add_argument("--hidden-size", type=int, default=64)
+    args = p.parse_args(argv)
 
     X_train, y_train = load_ecg5000("train", return_X_y=True)
     X_test, y_test = load_ecg5000("test", return_X_y=True)
@@ -255,9 +246,6 @@ def main(argv=None):
     data = (X_train, y_train, X_test, y_test)
     args.n_test = len(y_test)
 
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = "ecg5000_quick" if args.quick else "ecg5000"
     runs, start = [], time.perf_counter()
     for seed in seeds:
         for dataset in ("ECG5000", "ECG5000-A"):
@@ -271,34 +259,14 @@ def main(argv=None):
                     f"({record['fit_seconds']:.1f} s)",
                     flush=True,
                 )
-                # Runs so far, in case a long run is cut off.
-                (out / f"{stem}.partial.json").write_text(
-                    json.dumps(runs, default=float)
-                )
     wall = time.perf_counter() - start
-
-    device = torch.device(
-        "cuda" if args.device != "cpu" and torch.cuda.is_available() else "cpu"
-    )
-    machine = (
-        torch.cuda.get_device_name(0)
-        if device.type == "cuda"
-        else f"{platform.processor() or platform.machine()}, "
-        f"{torch.get_num_threads()} torch threads"
-    )
-    machine += f"; torch {torch.__version__}"
+    machine = machine_info(LiLAWClassifier(device=args.device).device)
     table, paired = summarise(runs, seeds)
-    (out / f"{stem}.partial.json").unlink()
-    write_markdown(out / f"{stem}.md", table, paired, args, wall, seeds, machine)
-    (out / f"{stem}.json").write_text(
-        json.dumps(
-            {"machine": machine, "wall_seconds": wall, "argv": args.argv, "runs": runs},
-            indent=1,
-            default=float,
-        )
-    )
-    plot(out / f"{stem}.png", runs, table)
-    print((out / f"{stem}.md").read_text())
+    md = render(table, paired, args, wall, seeds, machine)
+    data = {"machine": machine, "wall_seconds": wall, "runs": runs}
+    md_path = write_results(args.output_dir, "ecg5000", md, data, quick=args.quick)
+    plot(md_path.with_suffix(".png"), runs, table)
+    print(md)
 
 
 if __name__ == "__main__":

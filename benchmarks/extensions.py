@@ -27,13 +27,16 @@ Writes ``extensions.md`` and ``extensions.json`` under ``--output-dir``
 (default ``benchmarks/results``).
 """
 
-import argparse
-import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import (
+    machine_info,
+    machine_section,
+    markdown_table,
+    parser,
+    write_results,
+)
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.metrics import f1_score, mean_absolute_error, r2_score
 from sklearn.model_selection import train_test_split
@@ -91,12 +94,12 @@ TASKS = {
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--output-dir", default=str(Path(__file__).parent / "results"))
-    args = parser.parse_args(argv)
-    argv = sys.argv[1:] if argv is None else list(argv)
+    p = parser(__doc__.splitlines()[0], "1 seed, 3 epochs: a smoke test")
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--epochs", type=int, default=100)
+    args = p.parse_args(argv)
+    if args.quick:
+        args.seeds, args.epochs = 1, 3
 
     runs = []
     start = time.perf_counter()
@@ -113,26 +116,16 @@ def main(argv=None):
                     batch_size=64,
                     lilaw=lilaw,
                     random_state=seed,
+                    device=args.device,
                 )
                 est.fit(X_fit, y_fit, sample_origin=origin)
                 scores = {name: f(y_te, est, X_te) for name, f in metrics.items()}
                 runs.append({"task": task, "seed": seed, "lilaw": lilaw, **scores})
                 print(task, seed, lilaw, scores, flush=True)
     wall = time.perf_counter() - start
+    machine = machine_info(est.device)
 
-    lines = [
-        "# LiLAW extensions: multi-label and regression, lilaw=True vs lilaw=False",
-        "",
-        "Command: `" + " ".join(["python benchmarks/extensions.py", *argv]) + "`",
-        "",
-        f"{args.seeds} seeds, {args.epochs} epochs, MLP (64), batch 64, Adam lr 1e-3; "
-        f"wall time {wall:.0f} s on this machine. Data and noise: see the "
-        "script's docstring. Test sets are real rows only.",
-        "",
-        "| task | metric | lilaw=False | lilaw=True | paired diff (True - False) "
-        "| seeds where True is better |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for task, (_, _, metrics) in TASKS.items():
         for name in metrics:
             off = np.array(
@@ -141,18 +134,37 @@ def main(argv=None):
             on = np.array([r[name] for r in runs if r["task"] == task and r["lilaw"]])
             diff = on - off
             better = (diff < 0) if name == "MAE" else (diff > 0)
-            lines.append(
-                f"| {task} | {name} | {off.mean():.4f} ± {off.std():.4f} "
-                f"| {on.mean():.4f} ± {on.std():.4f} | {diff.mean():+.4f} ± "
-                f"{diff.std():.4f} | {better.sum()}/{len(diff)} |"
+            rows.append(
+                [
+                    task,
+                    name,
+                    f"{off.mean():.4f} ± {off.std():.4f}",
+                    f"{on.mean():.4f} ± {on.std():.4f}",
+                    f"{diff.mean():+.4f} ± {diff.std():.4f}",
+                    f"{better.sum()}/{len(diff)}",
+                ]
             )
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "extensions.md").write_text("\n".join(lines) + "\n")
-    (out / "extensions.json").write_text(
-        json.dumps({"argv": argv, "wall_seconds": wall, "runs": runs}, indent=1)
+    header = ["task", "metric", "lilaw=False", "lilaw=True", "paired diff"]
+    md = "\n".join(
+        [
+            "# LiLAW extensions: multi-label and regression, lilaw=True vs lilaw=False",
+            "",
+            f"Command: `{machine['command']}`",
+            "",
+            f"{args.seeds} seeds, {args.epochs} epochs, MLP (64), batch 64, Adam lr "
+            f"1e-3; wall time {wall:.0f} s. Data and noise: see the script's "
+            "docstring. Test sets are real rows only.",
+            "",
+            markdown_table(header + ["seeds where True is better"], rows),
+            "",
+            "## Machine",
+            "",
+            machine_section(machine),
+        ]
     )
-    print("\n".join(lines))
+    data = {"machine": machine, "wall_seconds": wall, "runs": runs}
+    write_results(args.output_dir, "extensions", md, data, quick=args.quick)
+    print(md)
 
 
 if __name__ == "__main__":

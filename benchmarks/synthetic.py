@@ -54,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _stats import paired_interval  # benchmarks/ is on sys.path
+from _common import paired_interval  # benchmarks/ is on sys.path
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 from sklearn.metrics import f1_score, make_scorer
@@ -67,14 +67,9 @@ from sklearn.model_selection import (
 )
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lilaw import (
-    GaussianAugmenter,
-    GaussianMixtureSynthesizer,
-    LiLAWClassifier,
-    LiLAWMultiLabelClassifier,
-    LiLAWRegressor,
-)
+from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
 from sklearn_lilaw.datasets import load_ecg5000
+from sklearn_lilaw.synthesizers import GaussianAugmenter, GaussianMixtureSynthesizer
 
 
 class FocalLoss(torch.nn.Module):

@@ -1,7 +1,14 @@
 """sklearn-lilaw: scikit-learn estimators that train PyTorch models with LiLAW.
 
 LiLAW learns, per sample, how much each training row should count, with three
-scalars updated on a held-out meta split. See :class:`LiLAWClassifier`.
+scalars updated on a held-out meta split. The estimators live here; the rest
+of the package is in subpackages:
+
+- :mod:`sklearn_lilaw.weights`: the LiLAW formulas;
+- :mod:`sklearn_lilaw.synthesizers`: generators of synthetic rows;
+- :mod:`sklearn_lilaw.nets`: the torch modules (``MLP``, ``StackedLSTM``);
+- :mod:`sklearn_lilaw.datasets`: bundled data (ECG5000);
+- :mod:`sklearn_lilaw.data`: the tensor dataset and batch iterator.
 """
 
 try:
@@ -13,31 +20,21 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "e.g. `pip install torch`, then `pip install sklearn-lilaw`."
     ) from exc
 
-from . import datasets, weights
-from ._augment import GaussianAugmenter, augment_ecg
+from . import data, datasets, nets, synthesizers, weights
 from ._classifier import LiLAWClassifier
-from ._data import LiLAWDataset, TensorBatchIterator
-from ._lstm import StackedLSTM
-from ._mlp import MLP
 from ._multilabel import LiLAWMultiLabelClassifier
 from ._regressor import LiLAWRegressor
-from ._synthesizers import GaussianMixtureSynthesizer, ImblearnSynthesizer
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "GaussianAugmenter",
-    "GaussianMixtureSynthesizer",
-    "ImblearnSynthesizer",
     "LiLAWClassifier",
-    "LiLAWDataset",
     "LiLAWMultiLabelClassifier",
     "LiLAWRegressor",
-    "MLP",
-    "StackedLSTM",
-    "TensorBatchIterator",
-    "augment_ecg",
+    "data",
     "datasets",
+    "nets",
+    "synthesizers",
     "weights",
     "__version__",
 ]

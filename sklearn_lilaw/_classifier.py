@@ -1,41 +1,20 @@
 """Multi-class classification with LiLAW."""
 
-import functools
-
 import numpy as np
 import torch
 from sklearn.utils.multiclass import check_classification_targets
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochScoring
 from skorch.dataset import Dataset
 from skorch.utils import to_numpy
 
-from ._base import LiLAWMixin
-from ._cuda_graphs import GraphedFunction
-from ._data import TensorBatchIterator
-from ._docs import fill_doc, init_arguments
-from ._labels import check_two_classes, encode_labels
-from ._softmax_lilaw import (
-    softmax_meta_gradient,
-    softmax_weighted_loss,
-    softmax_weighted_loss_terms,
-    softmax_weights,
-    with_gradient,
-)
-from ._softmax_numpy import (
-    cpu_fast,
-    numpy_meta_gradient,
-    numpy_weighted_loss_terms,
-    numpy_weights,
-)
+from ._engine import LiLAWMixin
+from ._engine._docs import fill_doc, init_arguments
+from ._engine._labels import check_two_classes, encode_labels
+from .data import TensorBatchIterator
 from .weights import multiclass_scores
 
 __all__ = ["LiLAWClassifier"]
-
-# The closed-form meta gradient and warm-up weights: NumPy for small CPU
-# batches, torch otherwise.
-_softmax_meta_gradient = cpu_fast(softmax_meta_gradient, numpy_meta_gradient)
-_softmax_weights = cpu_fast(softmax_weights, numpy_weights)
 
 
 def _accuracy_on_encoded(net, X, y):
@@ -120,6 +99,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         meta_weight_decay=1e-4,
         warmup_epochs=1,
         meta_size=0.05,
+        meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
@@ -150,17 +130,14 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     @property
     def _default_callbacks(self):
+        # skorch's accuracy compares predict() with y, but the validation y
+        # holds encoded class indices here.
+        accuracy = EpochScoring(
+            _accuracy_on_encoded, name="valid_acc", lower_is_better=False
+        )
         return [
-            ("epoch_timer", EpochTimer()),
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-            ("valid_loss", PassthroughScoring(name="valid_loss")),
-            (
-                "valid_acc",
-                EpochScoring(
-                    _accuracy_on_encoded, name="valid_acc", lower_is_better=False
-                ),
-            ),
-            ("print_log", PrintLog()),
+            (name, accuracy if name == "valid_acc" else callback)
+            for name, callback in super()._default_callbacks
         ]
 
     # -- task hooks ---------------------------------------------------------
@@ -190,59 +167,8 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _lilaw_scores(self, y_pred, y_true):
-        return multiclass_scores(y_pred, y_true)
-
-    def _plain_cross_entropy(self, y_pred=None):
-        """True when the criterion is the default, unweighted cross-entropy."""
-        criterion = self.criterion_
-        return (
-            type(criterion) is torch.nn.CrossEntropyLoss
-            and criterion.weight is None
-            and criterion.label_smoothing == 0
-            and criterion.ignore_index < 0
-            and (y_pred is None or y_pred.ndim == 2)
-        )
-
-    def _graphs_allowed(self):
-        # The closed-form softmax steps are pure and free of host syncs.
-        return self._plain_cross_entropy()
-
-    def _weighted_loss(self, y_pred, y_true, params, detach, origin):
-        if not (self._plain_cross_entropy(y_pred) and self._unscaled(origin)):
-            return super()._weighted_loss(y_pred, y_true, params, detach, origin)
-        # The default: W * CE and its gradient in closed form, as one pure
-        # function (NumPy for small CPU batches, a CUDA graph on a GPU);
-        # autograd only attaches the gradient.
-        graphed = self._fit_state.graphed
-        key = ("model_step", detach)
-        if key not in graphed:
-            options = dict(detach_weights=detach, mean=True)
-            graphed[key] = GraphedFunction(
-                cpu_fast(
-                    functools.partial(softmax_weighted_loss_terms, **options),
-                    functools.partial(numpy_weighted_loss_terms, **options),
-                ),
-                enabled=self._graphs_allowed(),
-            )
-        with torch.no_grad():
-            loss, weights, grad = graphed[key](y_pred.detach(), y_true, params)
-        return with_gradient(y_pred, loss, grad), weights
-
-    def _weighted_losses(self, y_pred, y_true, params, detach):
-        if self._plain_cross_entropy(y_pred):
-            return softmax_weighted_loss(y_pred, y_true, params, detach_weights=detach)
-        return super()._weighted_losses(y_pred, y_true, params, detach)
-
-    def _meta_gradient(self, y_pred, y_true, params):
-        if self._plain_cross_entropy(y_pred):  # closed form from one log-softmax
-            return _softmax_meta_gradient(y_pred, y_true, params)
-        return super()._meta_gradient(y_pred, y_true, params)
-
-    def _logged_weights(self, y_pred, y_true, params):
-        if self._plain_cross_entropy(y_pred):
-            return _softmax_weights(y_pred, y_true, params)
-        return super()._logged_weights(y_pred, y_true, params)
+    def _score_function(self, device):
+        return multiclass_scores
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

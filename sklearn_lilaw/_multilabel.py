@@ -7,10 +7,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from skorch import NeuralNet
 from skorch.dataset import Dataset
 
-from ._base import LiLAWMixin
-from ._data import TensorBatchIterator
-from ._docs import fill_doc, init_arguments
-from ._labels import check_two_classes, encode_labels
+from ._engine import LiLAWMixin
+from ._engine._docs import fill_doc, init_arguments
+from ._engine._labels import check_two_classes, encode_labels
+from .data import TensorBatchIterator
 from .weights import multilabel_scores
 
 __all__ = ["LiLAWMultiLabelClassifier"]
@@ -91,6 +91,8 @@ class LiLAWMultiLabelClassifier(
     True
     """
 
+    _task_params = ("threshold",)
+
     def __init__(
         self,
         module=None,
@@ -103,6 +105,7 @@ class LiLAWMultiLabelClassifier(
         meta_weight_decay=1e-4,
         warmup_epochs=1,
         meta_size=0.05,
+        meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
@@ -129,8 +132,7 @@ class LiLAWMultiLabelClassifier(
         dataset=Dataset,
         **kwargs,
     ):
-        super().__init__(**init_arguments(locals(), own=("threshold",)))
-        self.threshold = threshold
+        super().__init__(**init_arguments(locals()))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -180,8 +182,8 @@ class LiLAWMultiLabelClassifier(
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _lilaw_scores(self, y_pred, y_true):
-        return multilabel_scores(y_pred, y_true)
+    def _score_function(self, device):
+        return multilabel_scores
 
     # -- prediction ---------------------------------------------------------
     def predict_proba(self, X):

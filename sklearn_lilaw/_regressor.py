@@ -1,5 +1,6 @@
 """Regression with LiLAW."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -8,9 +9,9 @@ from sklearn.utils.metaestimators import available_if
 from skorch import NeuralNetRegressor
 from skorch.dataset import Dataset
 
-from ._base import LiLAWMixin
-from ._data import TensorBatchIterator
-from ._docs import fill_doc, init_arguments
+from ._engine import LiLAWMixin
+from ._engine._docs import fill_doc, init_arguments
+from .data import TensorBatchIterator
 from .weights import regression_scores
 
 __all__ = ["LiLAWRegressor"]
@@ -83,6 +84,8 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
     True
     """
 
+    _task_params = ("target_range",)
+
     def __init__(
         self,
         module=None,
@@ -95,6 +98,7 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         meta_weight_decay=1e-4,
         warmup_epochs=1,
         meta_size=0.05,
+        meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
         lilaw=True,
@@ -121,8 +125,7 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         dataset=Dataset,
         **kwargs,
     ):
-        super().__init__(**init_arguments(locals(), own=("target_range",)))
-        self.target_range = target_range
+        super().__init__(**init_arguments(locals()))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -165,12 +168,9 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
     def _n_outputs(self):
         return self.n_outputs_
 
-    def _fit_constants(self, device):
-        return {"target_range": torch.as_tensor(self.target_range_, device=device)}
-
-    def _lilaw_scores(self, y_pred, y_true):
-        R = self._fit_state.constants["target_range"].to(y_pred.dtype)
-        return regression_scores(y_pred, y_true, R)
+    def _score_function(self, device):
+        target_range = torch.as_tensor(self.target_range_, device=device)
+        return functools.partial(regression_scores, target_range=target_range)
 
     # -- prediction ---------------------------------------------------------
     # skorch's nets all have predict_proba; a regressor has none.

@@ -5,45 +5,19 @@ import pickle
 import numpy as np
 import pytest
 import sklearn
-import torch
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
 from torch import nn
 
-from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
-
-FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+from sklearn_lilaw import LiLAWRegressor
 
 
-def _task(name):
-    """(estimator class, X, y, is_synthetic) for each task, 200 rows."""
-    rng = np.random.RandomState(0)
-    is_synthetic = rng.rand(200) < 0.4
-    if name == "classifier":
-        X, y = make_classification(200, 6, n_informative=4, n_classes=3, random_state=0)
-        return LiLAWClassifier, X, y, is_synthetic
-    if name == "multilabel":
-        X, c = make_classification(200, 6, n_informative=4, n_classes=4, random_state=0)
-        Y = np.c_[c % 2 == 0, c > 1, c == 3].astype(int)
-        return LiLAWMultiLabelClassifier, X, Y, is_synthetic
-    X, y = make_regression(200, 6, n_targets=1, noise=5.0, random_state=0)
-    return LiLAWRegressor, X, y, is_synthetic
-
-
-TASKS = ["classifier", "multilabel", "regressor"]
-
-
-@pytest.fixture(params=TASKS)
-def task(request):
-    return _task(request.param)
-
-
-def test_history_and_fitted_lilaw_state(task):
+def test_history_and_fitted_lilaw_state(task, fast):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**FAST, random_state=0).fit(X, y, sample_origin=is_synthetic)
+    est = Estimator(**fast, random_state=0).fit(X, y, sample_origin=is_synthetic)
     h = est.history
     assert h[0, "alpha"] == 10.0 and h[-1, "alpha"] != 10.0  # warm-up, then steps
     if Estimator is not LiLAWRegressor:
@@ -59,9 +33,9 @@ def test_history_and_fitted_lilaw_state(task):
     assert est.n_train_samples_ == 190
 
 
-def test_lilaw_false_trains_plainly_on_every_row(task):
+def test_lilaw_false_trains_plainly_on_every_row(task, fast):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**FAST, lilaw=False).fit(X, y, sample_origin=is_synthetic)
+    est = Estimator(**fast, lilaw=False).fit(X, y, sample_origin=is_synthetic)
     assert est.n_train_samples_ == 200 and est.meta_indices_.size == 0
     assert "alpha" not in est.history[-1]
 
@@ -80,9 +54,9 @@ def test_sample_origin_is_kept_from_forward(task):
     Estimator(module=Strict, max_epochs=2).fit(X, y, sample_origin=is_synthetic)
 
 
-def test_pickle_and_clone(task):
+def test_pickle_and_clone(task, fast):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**FAST, random_state=0).fit(X, y, sample_origin=is_synthetic)
+    est = Estimator(**fast, random_state=0).fit(X, y, sample_origin=is_synthetic)
     restored = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(restored.predict(X), est.predict(X))
     twin = clone(est)
@@ -90,11 +64,11 @@ def test_pickle_and_clone(task):
 
 
 @pytest.mark.parametrize("routing", [False, True])
-def test_cross_validate_and_pipeline_route_sample_origin(task, routing):
+def test_cross_validate_and_pipeline_route_sample_origin(task, fast, routing):
     Estimator, X, y, is_synthetic = task
     with sklearn.config_context(enable_metadata_routing=routing):
         result = cross_validate(
-            Estimator(**FAST, random_state=0),
+            Estimator(**fast, random_state=0),
             X,
             y,
             cv=KFold(3, shuffle=True, random_state=0),
@@ -104,7 +78,7 @@ def test_cross_validate_and_pipeline_route_sample_origin(task, routing):
         )
         for est, train in zip(result["estimator"], result["indices"]["train"]):
             assert not is_synthetic[train][est.meta_indices_].any()
-        pipe = make_pipeline(StandardScaler(), Estimator(**FAST, random_state=0))
+        pipe = make_pipeline(StandardScaler(), Estimator(**fast, random_state=0))
         step = pipe.steps[-1][0]
         if routing:
             pipe.fit(X, y, sample_origin=is_synthetic)
@@ -113,30 +87,45 @@ def test_cross_validate_and_pipeline_route_sample_origin(task, routing):
         assert not is_synthetic[pipe[-1].meta_indices_].any()
 
 
-def test_errors_name_the_parameter(task):
+def test_errors_name_the_parameter(task, fast):
     Estimator, X, y, _ = task
     with pytest.raises(ValueError, match="sample_origin"):
-        Estimator(**FAST).fit(X, y, sample_origin=np.zeros(3))
+        Estimator(**fast).fit(X, y, sample_origin=np.zeros(3))
     with pytest.raises(ValueError, match="no real rows"):
-        Estimator(**FAST).fit(X, y, sample_origin=np.ones(200, bool))
+        Estimator(**fast).fit(X, y, sample_origin=np.ones(200, bool))
     X_nan = X.copy()
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        Estimator(**FAST).fit(X_nan, y)
+        Estimator(**fast).fit(X_nan, y)
 
 
-def test_device_auto(task):
+def test_a_row_predicts_the_same_up_to_float32_rounding(task, fast):
+    # predict runs the rows it is given, and no more, through the module;
+    # float32 matrix products of different sizes may differ in the last bit.
     Estimator, X, y, _ = task
-    est = Estimator(**FAST, device="auto").fit(X, y)
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert next(est.module_.parameters()).device.type == expected
-    assert est.get_params()["device"] == "auto"
-
-
-def test_a_row_predicts_the_same_whatever_it_is_predicted_with(task):
-    Estimator, X, y, _ = task
-    est = Estimator(**FAST, random_state=0).fit(X, y)
+    est = Estimator(**fast, random_state=0).fit(X, y)
     full = est.predict(X)
-    np.testing.assert_array_equal(est.predict(X[:7]), full[:7])
-    np.testing.assert_array_equal(est.predict(X[150:151]), full[150:151])
-    np.testing.assert_array_equal(est.predict(X[::-1]), full[::-1])
+    for rows in (slice(0, 7), slice(150, 151), slice(None, None, -1)):
+        np.testing.assert_allclose(est.predict(X[rows]), full[rows], rtol=1e-5)
+
+
+class _PickleEachEpoch(Callback):
+    """Pickles the net at the end of every epoch, as a checkpoint would."""
+
+    def initialize(self):
+        self.pickles = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.pickles.append(pickle.dumps(net))
+
+
+def test_a_net_pickled_during_fit_leaves_the_fit_state_out(task, fast):
+    Estimator, X, y, is_synthetic = task
+    est = Estimator(**fast, random_state=0, callbacks=[_PickleEachEpoch()])
+    est.fit(X, y, sample_origin=is_synthetic)
+    pickles = dict(est.callbacks_)["_PickleEachEpoch"].pickles
+    assert len(pickles) == 3
+    restored = pickle.loads(pickles[-1])
+    assert "_fit_state" not in vars(restored)  # no meta rows in the pickle
+    np.testing.assert_allclose(restored.predict(X), est.predict(X))

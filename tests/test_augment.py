@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_lilaw import GaussianAugmenter, augment_ecg
+from sklearn_lilaw.synthesizers import GaussianAugmenter, augment_ecg
 
 SIGMA_LOW, SIGMA_HIGH = np.sqrt(0.05), np.sqrt(0.1)
 

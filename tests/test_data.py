@@ -5,8 +5,9 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, Subset
 
-from sklearn_lilaw import LiLAWDataset, TensorBatchIterator
-from sklearn_lilaw._meta_sampler import MetaBatchSampler
+from sklearn_lilaw import data as data_module
+from sklearn_lilaw._engine._meta_batches import MetaBatchSampler
+from sklearn_lilaw.data import LiLAWDataset, TensorBatchIterator
 
 
 def _dataset(n=10, origin=True):
@@ -62,3 +63,26 @@ def test_meta_sampler_cycles_through_every_row():
     assert sorted(first.tolist() + second.tolist()) == list(range(10))
     small = MetaBatchSampler(torch.arange(3.0), torch.arange(3), batch_size=8)
     assert small.next()[1].tolist() == [0, 1, 2]
+
+
+def test_block_gathered_batches_equal_per_batch_gathering(monkeypatch):
+    X = torch.arange(100.0).reshape(50, 2)
+    y = torch.arange(50)
+    origin = torch.arange(50) % 3 == 0
+    data = Subset(LiLAWDataset(X, y, origin), torch.arange(3, 50))
+    # Blocks of 2 batches (the row is 2 floats, an int and a bool: 17 bytes).
+    monkeypatch.setattr(data_module, "_BLOCK_BYTES", 2 * 4 * 17)
+    torch.manual_seed(0)
+    batches = list(TensorBatchIterator(data, batch_size=4, shuffle=True))
+    torch.manual_seed(0)
+    order = torch.arange(3, 50)[torch.randperm(47)]
+    assert len(batches) == 12
+    for i, (Xb, yb) in enumerate(batches):
+        rows = order[4 * i : 4 * i + 4]
+        assert yb.tolist() == rows.tolist()
+        assert Xb["X"].tolist() == X[rows].tolist()
+        assert Xb["sample_origin"].tolist() == origin[rows].tolist()
+    dropped = list(
+        TensorBatchIterator(data, batch_size=4, shuffle=True, drop_last=True)
+    )
+    assert [len(b[1]) for b in dropped] == [4] * 11

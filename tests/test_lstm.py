@@ -7,8 +7,9 @@ import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
 
-from sklearn_lilaw import LiLAWClassifier, StackedLSTM
+from sklearn_lilaw import LiLAWClassifier
 from sklearn_lilaw.datasets import load_ecg5000
+from sklearn_lilaw.nets import StackedLSTM
 
 
 @pytest.fixture(scope="module")

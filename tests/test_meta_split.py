@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_lilaw._meta_split import meta_split_size, select_meta_indices
+from sklearn_lilaw._engine._meta_split import meta_split_size, select_meta_indices
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,11 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn_lilaw import LiLAWMultiLabelClassifier
 from sklearn_lilaw.weights import multiclass_weights, multilabel_weights
 
-FAST = dict(hidden_layer_sizes=(32,), max_epochs=8, lr=0.01, batch_size=64)
+
+@pytest.fixture
+def fast(fast):
+    """The shared fast settings, with the epochs this task needs to learn."""
+    return {**fast, "hidden_layer_sizes": (32,), "max_epochs": 8}
 
 
 def _sigmoid(x):
@@ -91,9 +95,9 @@ def digits_labels():
     return (X / 16)[:600], Y[:600]
 
 
-def test_fit_predict_and_metrics(digits_labels):
+def test_fit_predict_and_metrics(digits_labels, fast):
     X, Y = digits_labels
-    clf = LiLAWMultiLabelClassifier(**FAST, random_state=0).fit(X, Y)
+    clf = LiLAWMultiLabelClassifier(**fast, random_state=0).fit(X, Y)
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     proba = clf.predict_proba(X)
     assert proba.shape == (600, 3) and ((proba >= 0) & (proba <= 1)).all()
@@ -105,18 +109,18 @@ def test_fit_predict_and_metrics(digits_labels):
     assert strict.sum() < pred.sum()
 
 
-def test_meta_split_is_stratified_on_label_sets(digits_labels):
+def test_meta_split_is_stratified_on_label_sets(digits_labels, fast):
     X, Y = digits_labels
-    clf = LiLAWMultiLabelClassifier(**FAST, meta_size=0.2, random_state=0).fit(X, Y)
+    clf = LiLAWMultiLabelClassifier(**fast, meta_size=0.2, random_state=0).fit(X, Y)
     keys = lambda rows: {tuple(r) for r in rows}  # noqa: E731
     assert keys(Y[clf.meta_indices_]) == keys(Y)
 
 
-def test_grid_search_and_cross_val_with_f1_macro(digits_labels):
+def test_grid_search_and_cross_val_with_f1_macro(digits_labels, fast):
     X, Y = digits_labels
     origin = np.random.RandomState(0).rand(600) < 0.3
     cv = KFold(3, shuffle=True, random_state=0)
-    clf = LiLAWMultiLabelClassifier(**FAST, random_state=0)
+    clf = LiLAWMultiLabelClassifier(**fast, random_state=0)
     scores = cross_val_score(
         clf, X, Y, cv=cv, scoring="f1_macro", params={"sample_origin": origin}
     )
@@ -126,19 +130,19 @@ def test_grid_search_and_cross_val_with_f1_macro(digits_labels):
     assert search.best_score_ > 0.6
 
 
-def test_one_dimensional_class_labels_are_one_hot_encoded(digits_labels):
+def test_one_dimensional_class_labels_are_one_hot_encoded(digits_labels, fast):
     X, _ = digits_labels
     y = np.array(["a", "b", "c"])[np.arange(600) % 3]
-    clf = LiLAWMultiLabelClassifier(**FAST, random_state=0).fit(X, y)
+    clf = LiLAWMultiLabelClassifier(**fast, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.classes_, ["a", "b", "c"])
     assert clf.predict(X).shape == (600,)
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
 
 
-def test_targets_must_be_zero_or_one(digits_labels):
+def test_targets_must_be_zero_or_one(digits_labels, fast):
     X, Y = digits_labels
     with pytest.raises(ValueError, match="binary indicator matrix of 0/1"):
-        LiLAWMultiLabelClassifier(**FAST).fit(X, Y * 2)
-    clf = LiLAWMultiLabelClassifier(**FAST).fit(X, Y)
+        LiLAWMultiLabelClassifier(**fast).fit(X, Y * 2)
+    clf = LiLAWMultiLabelClassifier(**fast).fit(X, Y)
     with pytest.raises(ValueError, match="number of labels"):
         clf.partial_fit(X, Y[:, :2])

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_lilaw._origin import check_sample_origin
+from sklearn_lilaw._engine._origin import check_sample_origin
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_lilaw import LiLAWRegressor
 from sklearn_lilaw.weights import regression_weights
 
-FAST = dict(hidden_layer_sizes=(32,), max_epochs=30, lr=0.01, batch_size=64)
+
+@pytest.fixture
+def fast(fast):
+    """The shared fast settings, with the epochs this task needs to learn."""
+    return {**fast, "hidden_layer_sizes": (32,), "max_epochs": 30}
 
 
 def _sigmoid(x):
@@ -78,41 +82,41 @@ def diabetes():
     return StandardScaler().fit_transform(X), y
 
 
-def test_target_range_is_learned_or_given(diabetes):
+def test_target_range_is_learned_or_given(diabetes, fast):
     X, y = diabetes
-    reg = LiLAWRegressor(**{**FAST, "max_epochs": 2}).fit(X, y)
+    reg = LiLAWRegressor(**{**fast, "max_epochs": 2}).fit(X, y)
     np.testing.assert_allclose(reg.target_range_, [y.max() - y.min()])
-    reg = LiLAWRegressor(**{**FAST, "max_epochs": 2}, target_range=16.0).fit(X, y)
+    reg = LiLAWRegressor(**{**fast, "max_epochs": 2}, target_range=16.0).fit(X, y)
     np.testing.assert_allclose(reg.target_range_, [16.0])
     Y2 = np.c_[y, y / 10]
-    reg = LiLAWRegressor(**{**FAST, "max_epochs": 2}).fit(X, Y2)
+    reg = LiLAWRegressor(**{**fast, "max_epochs": 2}).fit(X, Y2)
     np.testing.assert_allclose(reg.target_range_, np.ptp(Y2, axis=0))
     assert reg.predict(X).shape == (442, 2) and reg.n_outputs_ == 2
-    constant = LiLAWRegressor(**{**FAST, "max_epochs": 2}).fit(X, np.ones(442))
+    constant = LiLAWRegressor(**{**fast, "max_epochs": 2}).fit(X, np.ones(442))
     assert constant.target_range_[0] == 0 and np.isfinite(constant.predict(X)).all()
     with pytest.raises(ValueError, match="target_range must be"):
         LiLAWRegressor(target_range=-1.0).fit(X, y)
 
 
-def test_one_dimensional_prediction_and_r2(diabetes):
+def test_one_dimensional_prediction_and_r2(diabetes, fast):
     X, y = diabetes
-    reg = LiLAWRegressor(**FAST, random_state=0).fit(X, (y - y.mean()) / y.std())
+    reg = LiLAWRegressor(**fast, random_state=0).fit(X, (y - y.mean()) / y.std())
     pred = reg.predict(X)
     assert pred.shape == (442,) and pred.dtype == np.float64
     assert reg.score(X, (y - y.mean()) / y.std()) > 0.4
     assert not hasattr(reg, "predict_proba")
 
 
-def test_in_sklearn_tools(diabetes):
+def test_in_sklearn_tools(diabetes, fast):
     X, y = diabetes
     origin = np.random.RandomState(0).rand(442) < 0.3
     cv = KFold(3, shuffle=True, random_state=0)
     wrapped = TransformedTargetRegressor(
-        regressor=LiLAWRegressor(**FAST, random_state=0), transformer=StandardScaler()
+        regressor=LiLAWRegressor(**fast, random_state=0), transformer=StandardScaler()
     )
     scores = cross_val_score(wrapped, X, y, cv=cv, scoring="r2")
     assert np.all(scores > 0.2)
-    pipe = make_pipeline(StandardScaler(), LiLAWRegressor(**FAST, random_state=0))
+    pipe = make_pipeline(StandardScaler(), LiLAWRegressor(**fast, random_state=0))
     search = GridSearchCV(
         pipe, {"lilawregressor__lr": [1e-3, 1e-2]}, cv=cv, scoring="r2"
     )
@@ -120,20 +124,20 @@ def test_in_sklearn_tools(diabetes):
     assert search.best_score_ > 0.2
 
 
-def test_thresholded_score_gives_a_decision(diabetes):
+def test_thresholded_score_gives_a_decision(diabetes, fast):
     # The pain use case: regress a 0-16 score, report AUROC of a threshold.
     X, y = diabetes
     score = 16 * (y - y.min()) / np.ptp(y)
-    reg = LiLAWRegressor(**FAST, target_range=16.0, random_state=0).fit(X, score)
+    reg = LiLAWRegressor(**fast, target_range=16.0, random_state=0).fit(X, score)
     assert roc_auc_score(score > 8, reg.predict(X)) > 0.75
 
 
-def test_nan_target_is_rejected(diabetes):
+def test_nan_target_is_rejected(diabetes, fast):
     X, y = diabetes
     y_bad = y.copy()
     y_bad[5] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        LiLAWRegressor(**FAST).fit(X, y_bad)
-    reg = LiLAWRegressor(**{**FAST, "max_epochs": 1}).fit(X, y)
+        LiLAWRegressor(**fast).fit(X, y_bad)
+    reg = LiLAWRegressor(**{**fast, "max_epochs": 1}).fit(X, y)
     with pytest.raises(ValueError, match="outputs"):
         reg.partial_fit(X, np.c_[y, y])

@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_lilaw import LiLAWClassifier
 
-FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+fast = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
 CV = KFold(3, shuffle=True, random_state=0)
 
 
@@ -32,9 +32,11 @@ def _meta_rows_are_real(result, is_synthetic):
         assert not fold_origin[est.meta_indices_].any()
 
 
-def test_cross_validate_slices_sample_origin_per_fold(classification_data, routing):
+def test_cross_validate_slices_sample_origin_per_fold(
+    classification_data, routing, fast
+):
     X, y, is_synthetic = classification_data
-    clf = LiLAWClassifier(**FAST, random_state=0)
+    clf = LiLAWClassifier(**fast, random_state=0)
     result = cross_validate(
         clf,
         X,
@@ -50,11 +52,11 @@ def test_cross_validate_slices_sample_origin_per_fold(classification_data, routi
     np.testing.assert_allclose(scores, result["test_score"])
 
 
-def test_all_synthetic_fold_is_reported(classification_data, routing):
+def test_all_synthetic_fold_is_reported(classification_data, routing, fast):
     X, y, _ = classification_data
     with pytest.raises(ValueError, match="no real rows"):
         cross_validate(
-            LiLAWClassifier(**FAST),
+            LiLAWClassifier(**fast),
             X,
             y,
             cv=CV,
@@ -63,25 +65,25 @@ def test_all_synthetic_fold_is_reported(classification_data, routing):
         )
 
 
-def test_pipeline_and_grid_search_without_routing(classification_data):
+def test_pipeline_and_grid_search_without_routing(classification_data, fast):
     X, y, is_synthetic = classification_data
-    pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**FAST, random_state=0))
+    pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**fast, random_state=0))
     pipe.fit(X, y, lilawclassifier__sample_origin=is_synthetic)
     assert not is_synthetic[pipe[-1].meta_indices_].any()
     search = GridSearchCV(pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV)
     search.fit(X, y, lilawclassifier__sample_origin=is_synthetic)
     assert search.best_params_["lilawclassifier__lr"] in (1e-3, 1e-2)
     assert not is_synthetic[search.best_estimator_[-1].meta_indices_].any()
-    direct = GridSearchCV(LiLAWClassifier(**FAST), {"alpha": [5.0, 10.0]}, cv=CV)
+    direct = GridSearchCV(LiLAWClassifier(**fast), {"alpha": [5.0, 10.0]}, cv=CV)
     direct.fit(X, y, sample_origin=is_synthetic)
     assert len(direct.cv_results_["mean_test_score"]) == 2
 
 
-def test_pipeline_and_grid_search_with_routing(classification_data):
+def test_pipeline_and_grid_search_with_routing(classification_data, fast):
     X, y, is_synthetic = classification_data
     with sklearn.config_context(enable_metadata_routing=True):
         # No set_fit_request: LiLAW estimators request sample_origin by default.
-        pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**FAST, random_state=0))
+        pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**fast, random_state=0))
         pipe.fit(X, y, sample_origin=is_synthetic)
         assert not is_synthetic[pipe[-1].meta_indices_].any()
         search = GridSearchCV(pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV)
@@ -98,10 +100,10 @@ def test_skorch_set_fit_request_keeps_working():
         assert routing._self_request.fit.requests == {"sample_origin": True}
 
 
-def test_grid_search_in_parallel(classification_data):
+def test_grid_search_in_parallel(classification_data, fast):
     X, y, is_synthetic = classification_data
     search = GridSearchCV(
-        LiLAWClassifier(**FAST, random_state=0),
+        LiLAWClassifier(**fast, random_state=0),
         {"lr": [1e-3, 1e-2]},
         cv=CV,
         n_jobs=2,

@@ -9,15 +9,14 @@ from imblearn.over_sampling import SMOTE
 from sklearn.datasets import make_classification
 from sklearn.model_selection import KFold, cross_val_score, cross_validate
 
-from sklearn_lilaw import (
+from sklearn_lilaw import LiLAWClassifier, LiLAWRegressor
+from sklearn_lilaw.synthesizers import (
     GaussianAugmenter,
     GaussianMixtureSynthesizer,
     ImblearnSynthesizer,
-    LiLAWClassifier,
-    LiLAWRegressor,
 )
 
-FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+fast = dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +65,7 @@ def test_imblearn_synthesizer(data, monkeypatch):
         ImblearnSynthesizer().fit_resample(X, y)
 
 
-def test_estimator_adds_rows_made_from_its_real_training_rows(data):
+def test_estimator_adds_rows_made_from_its_real_training_rows(data, fast):
     X, y = data
     seen = []
 
@@ -76,7 +75,7 @@ def test_estimator_adds_rows_made_from_its_real_training_rows(data):
         return X_src + 0.1 * rng.randn(*X_src.shape), y_src
 
     is_synthetic = np.arange(200) % 4 == 0  # 50 rows already synthetic
-    clf = LiLAWClassifier(**FAST, synthesizer=jitter, random_state=0)
+    clf = LiLAWClassifier(**fast, synthesizer=jitter, random_state=0)
     clf.fit(X, y, sample_origin=is_synthetic)
     source = seen[0]
     meta = clf.meta_indices_
@@ -88,7 +87,7 @@ def test_estimator_adds_rows_made_from_its_real_training_rows(data):
     assert clf.history[-1, "weight_synthetic"] > 0
 
 
-def test_synthetic_rows_come_from_the_training_fold_only(data):
+def test_synthetic_rows_come_from_the_training_fold_only(data, fast):
     X, y = data
     seen = []
 
@@ -98,15 +97,15 @@ def test_synthetic_rows_come_from_the_training_fold_only(data):
 
     cv = KFold(4, shuffle=True, random_state=0)
     cross_validate(
-        LiLAWClassifier(**FAST, synthesizer=copy_rows), X, y, cv=cv, error_score="raise"
+        LiLAWClassifier(**fast, synthesizer=copy_rows), X, y, cv=cv, error_score="raise"
     )
     for rows, (_, test) in zip(seen, cv.split(X)):
         assert not rows & {tuple(np.float32(r)) for r in X[test]}
 
 
-def test_imblearn_sampler_directly_in_cross_val_score(data):
+def test_imblearn_sampler_directly_in_cross_val_score(data, fast):
     X, y = data
-    clf = LiLAWClassifier(**FAST, synthesizer=SMOTE(), random_state=0)
+    clf = LiLAWClassifier(**fast, synthesizer=SMOTE(), random_state=0)
     scores = cross_val_score(clf, X, y, cv=KFold(3, shuffle=True, random_state=0))
     assert np.all(scores > 0.3)
     clf.fit(X, y)
@@ -118,17 +117,17 @@ def test_imblearn_sampler_directly_in_cross_val_score(data):
     assert clf.synthesizer_.sampler_.random_state is not None  # seeded
 
 
-def test_regression_with_the_augmenter(data):
+def test_regression_with_the_augmenter(data, fast):
     X, y = data
     target = X[:, 0] * 3.0
-    reg = LiLAWRegressor(**FAST, synthesizer=GaussianAugmenter(fraction=0.5))
+    reg = LiLAWRegressor(**fast, synthesizer=GaussianAugmenter(fraction=0.5))
     reg.fit(X, target)
     assert reg.n_synthetic_ == round(0.5 * (200 - len(reg.meta_indices_)))
 
 
-def test_synthetic_weight_scales_the_loss_of_synthetic_rows(data):
+def test_synthetic_weight_scales_the_loss_of_synthetic_rows(data, fast):
     X, y = data
-    clf = LiLAWClassifier(**FAST, lilaw=False, synthetic_weight=0.25).fit(X, y)
+    clf = LiLAWClassifier(**fast, lilaw=False, synthetic_weight=0.25).fit(X, y)
     logits = torch.randn(4, 3)
     target = torch.tensor([0, 1, 2, 0])
     origin = torch.tensor([False, True, True, False])
@@ -142,35 +141,46 @@ def test_synthetic_weight_scales_the_loss_of_synthetic_rows(data):
         LiLAWClassifier(synthetic_weight=-1.0).fit(X, y)
 
 
-def test_bad_synthesizers_get_clear_errors(data):
+def test_bad_synthesizers_get_clear_errors(data, fast):
     X, y = data
     with pytest.raises(TypeError, match="fit_resample"):
-        LiLAWClassifier(**FAST, synthesizer=42).fit(X, y)
+        LiLAWClassifier(**fast, synthesizer=42).fit(X, y)
 
     class Shuffles:
         def fit_resample(self, X, y):
             return X[::-1], y[::-1]
 
     with pytest.raises(ValueError, match="input rows followed by the new rows"):
-        LiLAWClassifier(**FAST, synthesizer=Shuffles()).fit(X, y)
+        LiLAWClassifier(**fast, synthesizer=Shuffles()).fit(X, y)
     with pytest.raises(ValueError, match="expected"):
-        LiLAWClassifier(**FAST, synthesizer=lambda X, y, rs: (X[:, :2], y)).fit(X, y)
+        LiLAWClassifier(**fast, synthesizer=lambda X, y, rs: (X[:, :2], y)).fit(X, y)
 
 
-def test_meta_origin_any_draws_from_real_and_synthetic_rows(data):
+@pytest.mark.parametrize("meta_origin", ["any", "synthetic"])
+def test_meta_rows_never_reach_the_synthesizer(data, fast, meta_origin):
     X, y = data
+    seen = []
+
+    def copies(X_real, y_real, random_state):
+        seen.append(X_real.copy())
+        return X_real + 0.01, y_real.copy()
+
     clf = LiLAWClassifier(
-        **FAST,
-        synthesizer=GaussianMixtureSynthesizer(ratio=1.0),
-        meta_origin="any",
+        **fast,
+        synthesizer=copies,
+        meta_origin=meta_origin,
         meta_size=0.5,
         random_state=0,
     ).fit(X, y)
     meta = clf.meta_indices_
     assert len(meta) == 100  # half of the rows given to fit
-    assert (meta >= 200).any() and (meta < 200).any()
-    assert clf.n_synthetic_ == 200
-    assert clf.n_train_samples_ == 400 - 100
+    shown = {tuple(row) for row in seen[0]}
+    if meta_origin == "any":  # drawn from the given rows, held out of synthesis
+        assert (meta < 200).all() and clf.n_synthetic_ == 100
+        assert shown.isdisjoint(tuple(row) for row in X[meta].astype(np.float32))
+    else:  # drawn from the synthetic rows, made from every real row
+        assert (meta >= 200).all() and clf.n_synthetic_ == 200
+    assert clf.n_train_samples_ == 200 + clf.n_synthetic_ - 100
 
 
 def test_a_class_with_one_row_is_sampled_around_it():
@@ -183,14 +193,14 @@ def test_a_class_with_one_row_is_sampled_around_it():
     assert lone.shape == (2, 2) and np.abs(lone - 5.0).max() < 0.5
 
 
-def test_custom_criterion_still_gives_probabilities(data):
+def test_custom_criterion_still_gives_probabilities(data, fast):
     X, y = data
 
     class Halved(torch.nn.CrossEntropyLoss):
         def forward(self, logits, target):
             return 0.5 * super().forward(logits, target)
 
-    clf = LiLAWClassifier(**FAST, criterion=Halved).fit(X, y)
+    clf = LiLAWClassifier(**fast, criterion=Halved).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
     clf.set_params(predict_nonlinearity=None)
     assert not np.allclose(clf.predict_proba(X).sum(axis=1), 1.0)  # raw logits

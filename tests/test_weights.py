@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_lilaw.weights import LiLAWWeights, multiclass_weights
+from sklearn_lilaw.weights import (
+    LiLAWWeights,
+    meta_gradient,
+    meta_update,
+    multiclass_scores,
+    multiclass_weights,
+    weights_from_scores,
+)
 
 
 def _sigmoid(x):
@@ -85,10 +92,16 @@ def test_multiclass_rejects_bad_shapes():
         )
 
 
-@pytest.mark.parametrize("shape", [(7,), (7, 3)])
-def test_fused_total_weight_matches_components_and_gradients(shape):
-    from sklearn_lilaw.weights import weights_from_scores
+def _logits_and_labels(seed, n=40, k=5):
+    gen = torch.Generator().manual_seed(seed)
+    logits = torch.randn(n, k, generator=gen, dtype=torch.float64) * 2
+    y = torch.randint(0, k, (n,), generator=gen)
+    y[:5] = logits.argmax(1)[:5]  # some observed labels are the top class
+    return logits, y
 
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3)])
+def test_total_weight_is_the_sum_of_components_and_differentiable(shape):
     gen = torch.Generator().manual_seed(3)
     score, reference = (
         torch.rand(shape, generator=gen, dtype=torch.float64, requires_grad=True)
@@ -97,41 +110,59 @@ def test_fused_total_weight_matches_components_and_gradients(shape):
     params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64, requires_grad=True)
     total = weights_from_scores(score, reference, params)
     parts = weights_from_scores(score, reference, params, return_components=True)
+    assert total.shape == (7,)
     np.testing.assert_allclose(total.detach(), parts.total().detach(), rtol=1e-12)
     assert torch.autograd.gradcheck(
         lambda s, r, p: weights_from_scores(s, r, p), (score, reference, params)
     )
-    # Only the parameters need a gradient in the meta step.
-    (grad,) = torch.autograd.grad(
-        weights_from_scores(score.detach(), reference.detach(), params).sum(), params
-    )
-    (expected,) = torch.autograd.grad(
-        weights_from_scores(
-            score.detach(), reference.detach(), params, return_components=True
-        )
-        .total()
-        .sum(),
-        params,
-    )
-    np.testing.assert_allclose(grad, expected, rtol=1e-10)
 
 
-@pytest.mark.parametrize("detach", [False, True])
-def test_fused_weighted_cross_entropy_matches_autograd(detach):
-    from sklearn_lilaw.weights import weighted_cross_entropy
-
+@pytest.mark.parametrize("shape", [(9,), (9, 2)])
+@pytest.mark.parametrize(
+    "params", [(10.0, 2.0, 6.0), (1.0, 4.0, 4.0), (30.0, 9.0, 12.0)]
+)
+def test_meta_gradient_is_autograd_of_the_weighted_loss(shape, params):
     gen = torch.Generator().manual_seed(4)
-    logits = torch.randn(30, 5, generator=gen, dtype=torch.float64, requires_grad=True)
-    y = torch.randint(0, 5, (30,), generator=gen)
-    y[:5] = logits.detach().argmax(1)[:5]  # observed label is the top class
-    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64)
-    weights = multiclass_weights(logits, y, *params)
-    ce = torch.nn.functional.cross_entropy(logits, y, reduction="none")
-    expected = (weights.detach() if detach else weights) * ce
-    got, got_weights = weighted_cross_entropy(logits, y, params, detach_weights=detach)
-    np.testing.assert_allclose(got.detach(), expected.detach(), rtol=1e-12)
-    np.testing.assert_allclose(got_weights, weights.detach(), rtol=1e-12)
-    upstream = torch.rand(30, generator=gen, dtype=torch.float64)
-    (want,) = torch.autograd.grad((expected * upstream).sum(), logits)
-    (have,) = torch.autograd.grad((got * upstream).sum(), logits)
-    np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-12)
+    score, reference = (
+        torch.rand(shape, generator=gen, dtype=torch.float64) for _ in range(2)
+    )
+    losses = torch.rand(shape[0], generator=gen, dtype=torch.float64)
+    p = torch.tensor(params, dtype=torch.float64, requires_grad=True)
+    (expected,) = torch.autograd.grad(
+        (weights_from_scores(score, reference, p) * losses).mean(), p
+    )
+    got = meta_gradient(score, reference, losses, p.detach())
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-15)
+
+
+def test_meta_gradient_has_the_papers_signs():
+    # alpha only decreases (gradient >= 0) and beta only grows (<= 0).
+    logits, y = _logits_and_labels(2)
+    losses = torch.nn.functional.cross_entropy(logits, y, reduction="none")
+    score, reference = multiclass_scores(logits, y)
+    grad = meta_gradient(score, reference, losses, torch.tensor([10.0, 2.0, 6.0]))
+    assert grad[0] >= 0 and grad[1] <= 0
+
+
+@pytest.mark.parametrize("params", [(10.0, 2.0, 6.0), (1.0, 4.0, 4.0)])
+def test_meta_update_is_one_clamped_gradient_step(params):
+    params = torch.tensor(params, dtype=torch.float64)
+    before = params.clone()
+    grad = torch.tensor([3.0, -2.0, 5.0], dtype=torch.float64)
+    lr, wd = 0.5, 0.01  # large, so that the clamps act
+    got = meta_update(params, grad, lr, wd)
+    expected = params - lr * (grad + wd * params)
+    expected[0] = expected[0].clamp(min=1.0)
+    expected[2] = torch.maximum(expected[2], expected[1])
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert got[0] >= 1.0 and got[2] >= got[1]
+    np.testing.assert_array_equal(params, before)  # params is not modified
+
+
+def test_params_take_three_values_or_one_tensor_of_three():
+    score, reference = torch.rand(4), torch.rand(4)
+    three = weights_from_scores(score, reference, 10.0, 2.0, 6.0)
+    one = weights_from_scores(score, reference, torch.tensor([10.0, 2.0, 6.0]))
+    np.testing.assert_array_equal(three, one)
+    with pytest.raises(ValueError, match="shape \\(3,\\)"):
+        weights_from_scores(score, reference, torch.tensor([10.0, 2.0]))

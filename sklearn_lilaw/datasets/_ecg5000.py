@@ -116,8 +116,8 @@ def load_ecg5000(split="train", *, return_X_y=False):
     19 and 2 beats of classes 0..4. In the LiLAW paper (Moturu et al.), a
     2-layer LSTM is trained on the training split (5% of it held out as the
     meta set) and evaluated on the test split; see
-    :class:`~sklearn_lilaw.StackedLSTM` and
-    :func:`~sklearn_lilaw.augment_ecg` for its ECG5000-A augmentation.
+    :class:`~sklearn_lilaw.nets.StackedLSTM` and
+    :func:`~sklearn_lilaw.synthesizers.augment_ecg` for its ECG5000-A augmentation.
 
     References
     ----------

@@ -59,7 +59,7 @@ class StackedLSTM(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_lilaw import StackedLSTM
+    >>> from sklearn_lilaw.nets import StackedLSTM
     >>> net = StackedLSTM(n_outputs=5, hidden_size=16)
     >>> net(torch.zeros(8, 140)).shape          # (n_samples, n_timesteps)
     torch.Size([8, 5])

@@ -9,7 +9,7 @@ __all__ = ["fill_doc", "init_arguments"]
 _SECTIONS = {
     "lilaw_parameters": """\
 module : torch.nn.Module class or instance, default=None
-        The network. None builds an :class:`~sklearn_lilaw.MLP` at fit time.
+        The network. None builds an :class:`~sklearn_lilaw.nets.MLP` at fit time.
         A module class whose ``__init__`` takes ``n_features_in`` or
         ``n_outputs`` gets them from the data; set its other parameters with
         ``module__name=value``.
@@ -27,6 +27,10 @@ module : torch.nn.Module class or instance, default=None
     meta_size : float or int, default=0.05
         Size of the meta split, held out of training: a fraction of the rows
         passed to ``fit`` (rounded up%(meta_minimum)s) or a count.
+    meta_batch_size : int or None, default=None
+        Rows per meta batch (one meta batch per training batch). None uses
+        the training batch size (``iterator_train__batch_size``, else
+        ``batch_size``); a meta split smaller than that is used whole.
     meta_origin : {'real', 'synthetic', 'any'} or None, default=None
         Rows the meta split may come from. None means ``'real'`` when
         ``sample_origin`` marks some rows synthetic, else ``'any'``.
@@ -41,34 +45,42 @@ module : torch.nn.Module class or instance, default=None
         (never from the meta split), so that cross-validation does not leak:
         an object with ``fit_resample(X, y)`` returning the input rows
         followed by new ones (imbalanced-learn's over-samplers,
-        :class:`~sklearn_lilaw.ImblearnSynthesizer`,
-        :class:`~sklearn_lilaw.GaussianMixtureSynthesizer`,
-        :class:`~sklearn_lilaw.GaussianAugmenter`), or a callable
+        :class:`~sklearn_lilaw.synthesizers.ImblearnSynthesizer`,
+        :class:`~sklearn_lilaw.synthesizers.GaussianMixtureSynthesizer`,
+        :class:`~sklearn_lilaw.synthesizers.GaussianAugmenter`), or a callable
         ``(X, y, random_state) -> (X_new, y_new)``. It is cloned and seeded
         from ``random_state``; it sees targets as the estimator encodes them
         (class indices for classifiers). The new rows are marked synthetic.
+        Under ``meta_origin='synthetic'`` the meta split is drawn from the
+        synthetic rows after the synthesizer ran; otherwise before, and its
+        rows are never shown to the synthesizer.
     synthetic_weight : float, default=1.0
         Fixed factor on the loss of synthetic rows (1 = no down-weighting);
         combines with the LiLAW weights, or is the only weighting with
         ``lilaw=False``.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
-        Optimizer of the module's parameters (never of alpha, beta, delta).
-        ``Adam`` and ``AdamW`` run torch's fused kernel (``fused=True``, the
-        same update in one kernel) unless ``optimizer__fused`` or
-        ``optimizer__foreach`` is given.
+        Optimizer of the module's parameters (never of alpha, beta, delta),
+        built with exactly the ``optimizer__*`` arguments given, as in
+        skorch. On small networks on the CPU, ``optimizer__fused=True``
+        (torch's one-kernel Adam) makes fits markedly faster; see the user
+        guide.
     lr : float, default=1e-3
         Learning rate of ``optimizer``.
     max_epochs : int, default=100
         Number of epochs of each call to ``fit``.
     batch_size : int, default=128
-        Rows per training batch, and per meta batch.
+        Rows per training batch and, unless ``meta_batch_size`` is set, per
+        meta batch.
     train_split : callable or None, default=None
         skorch's internal validation split (e.g. ``skorch.dataset.ValidSplit``),
         for validation scores and early stopping. None: no validation split
         (the meta split already holds data out).
     iterator_train, iterator_valid : class, default=TensorBatchIterator
-        Batch iterators; ``torch.utils.data.DataLoader`` also works.
+        Batch iterators (:class:`~sklearn_lilaw.data.TensorBatchIterator`
+        keeps the rows on the training device); ``torch.utils.data.DataLoader``
+        also works. Training batches are shuffled unless
+        ``iterator_train__shuffle=False``.
     callbacks : list or None, default=None
         skorch callbacks, e.g. ``EarlyStopping(monitor="meta_loss")``.
     warm_start : bool, default=False
@@ -80,9 +92,11 @@ optimizer : torch optimizer class, default=torch.optim.Adam
     verbose : int, default=0
         skorch's per-epoch table is printed when > 0.
     random_state : int, RandomState instance or None, default=None
-        Seeds module initialisation, shuffling, the meta split and the meta
-        batches. Fitting runs in a forked torch RNG: the global torch RNG is
-        left unchanged.
+        Seeds module initialisation, shuffling, the meta split, the meta
+        batches and the synthesizer; the fit then runs in a forked torch RNG
+        and leaves the global one unchanged. None draws from torch's global
+        RNG, as skorch does: ``torch.manual_seed`` before ``fit`` reproduces
+        the fit.
     predict_nonlinearity : callable, 'auto' or None, default='auto'
         Applied to the module's output by ``predict_proba`` / ``predict``;
         'auto' is the task's link (softmax, sigmoid, or none for regression).
@@ -90,7 +104,7 @@ optimizer : torch optimizer class, default=torch.optim.Adam
         As in skorch.
     dataset : class, default=skorch.dataset.Dataset
         skorch's dataset parameter, kept for compatibility: the LiLAW
-        estimators wrap rows in :class:`~sklearn_lilaw.LiLAWDataset`.
+        estimators wrap rows in :class:`~sklearn_lilaw.data.LiLAWDataset`.
     **kwargs
         Other skorch parameters, e.g. ``module__dropout=0.1``,
         ``optimizer__weight_decay=1e-4``, ``iterator_train__drop_last=True``.""",
@@ -103,9 +117,9 @@ n_features_in_ : int
         The trained network.
     meta_indices_ : ndarray of int
         Positions (in the ``X`` given to ``fit``) of the meta split; empty
-        when ``lilaw=False``. With a ``synthesizer`` and ``meta_origin``
-        'any' or 'synthetic', the synthetic rows are drawn first and
-        positions from ``len(X)`` on are synthetic rows.
+        when ``lilaw=False``. With a ``synthesizer`` and
+        ``meta_origin='synthetic'``, positions from ``len(X)`` on are rows
+        the synthesizer made.
     n_train_samples_ : int
         Rows trained on (those outside the meta split, synthetic rows made by
         ``synthesizer`` included).
@@ -118,7 +132,8 @@ n_features_in_ : int
     lilaw_scalars_ : torch.Tensor of shape (3,)
         alpha, beta, delta as a tensor on ``device``.
     history : skorch.history.History
-        Per epoch: ``train_loss``, ``dur`` and, with LiLAW, ``alpha``,
+        Per epoch: ``train_loss``, ``dur`` and, with LiLAW (recorded by the
+        ``'lilaw_history'`` callback), ``alpha``,
         ``beta``, ``delta``, ``weight_real``, ``weight_synthetic`` (mean
         weight of the real / synthetic rows trained on, NaN when there are
         none) and ``meta_loss`` (unweighted loss on the whole meta split).""",
@@ -153,15 +168,13 @@ def fill_doc(meta_minimum):
     return decorate
 
 
-def init_arguments(frame_locals, own=()):
+def init_arguments(frame_locals):
     """The arguments an estimator's ``__init__`` received, ``**kwargs`` merged.
 
     Lets each estimator spell out its full signature (as scikit-learn wants)
-    and pass it on without listing every name a second time. Names in ``own``
-    are left out: the estimator stores those itself, since skorch would
-    reject them as unknown.
+    and pass it on without listing every name a second time.
     """
-    skip = {"self", "kwargs", "__class__", *own}
+    skip = {"self", "kwargs", "__class__"}
     arguments = {k: v for k, v in frame_locals.items() if k not in skip}
     arguments.update(frame_locals.get("kwargs", {}))
     return arguments

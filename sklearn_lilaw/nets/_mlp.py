@@ -27,7 +27,7 @@ class MLP(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_lilaw import MLP
+    >>> from sklearn_lilaw.nets import MLP
     >>> net = MLP(n_features_in=4, n_outputs=3, hidden_layer_sizes=(8, 8))
     >>> net(torch.zeros(5, 4)).shape
     torch.Size([5, 3])

@@ -34,7 +34,7 @@ class LiLAWDataset(Dataset):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_lilaw import LiLAWDataset
+    >>> from sklearn_lilaw.data import LiLAWDataset
     >>> data = LiLAWDataset(torch.zeros(4, 2), torch.arange(4),
     ...                     torch.tensor([False, True, False, True]))
     >>> X_batch, y_batch = data.batch(slice(1, 3))
@@ -114,7 +114,7 @@ class TensorBatchIterator:
     Examples
     --------
     >>> import torch
-    >>> from sklearn_lilaw import LiLAWDataset, TensorBatchIterator
+    >>> from sklearn_lilaw.data import LiLAWDataset, TensorBatchIterator
     >>> data = LiLAWDataset(torch.arange(10.0).reshape(5, 2), torch.arange(5))
     >>> [yb.tolist() for _, yb in TensorBatchIterator(data, batch_size=2)]
     [[0, 1], [2, 3], [4]]

@@ -157,7 +157,7 @@ def augment_ecg(X, y, *, fraction=0.5, mode="add", random_state=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_lilaw import augment_ecg
+    >>> from sklearn_lilaw.synthesizers import augment_ecg
     >>> X = np.zeros((10, 140), dtype=np.float32)
     >>> y = np.arange(10) % 2
     >>> X_out, y_out, origin = augment_ecg(X, y, fraction=0.5, random_state=0)
@@ -215,7 +215,8 @@ class GaussianAugmenter(BaseEstimator):
 
     Examples
     --------
-    >>> from sklearn_lilaw import GaussianAugmenter, LiLAWClassifier
+    >>> from sklearn_lilaw import LiLAWClassifier
+    >>> from sklearn_lilaw.synthesizers import GaussianAugmenter
     >>> from sklearn_lilaw.datasets import load_ecg5000
     >>> X, y = load_ecg5000(return_X_y=True)
     >>> augmenter = GaussianAugmenter(fraction=0.5, random_state=0)

@@ -1,0 +1,75 @@
+"""Building the net's torch components for a LiLAW fit (skorch's hooks)."""
+
+import inspect
+
+import torch
+
+from ..nets import MLP
+
+__all__ = ["ComponentsMixin"]
+
+
+class ComponentsMixin:
+    """The module (sized from the data), the per-sample criterion, the scalars."""
+
+    def initialize_module(self):
+        """Build the module; the default is an :class:`MLP` sized from the data.
+
+        A module class whose ``__init__`` takes ``n_features_in`` or
+        ``n_outputs`` gets them from the data unless given as ``module__*``.
+        """
+        kwargs = self.get_params_for("module")
+        module = MLP if self.module is None else self.module
+        if not isinstance(module, torch.nn.Module):
+            accepted = inspect.signature(module).parameters
+            if self.module is None:
+                kwargs.setdefault("hidden_layer_sizes", tuple(self.hidden_layer_sizes))
+            for name, value in self._data_shape_kwargs().items():
+                if name in accepted:
+                    kwargs.setdefault(name, value)
+        self.module_ = self.initialized_instance(module, kwargs)
+        return self
+
+    def _data_shape_kwargs(self):
+        if not hasattr(self, "n_features_in_"):
+            if self.module is None:
+                raise ValueError(
+                    "The default MLP module is sized from the data: call fit, or "
+                    "pass module__n_features_in and module__n_outputs."
+                )
+            return {}
+        return {"n_features_in": self.n_features_in_, "n_outputs": self._n_outputs()}
+
+    def initialize_criterion(self):
+        """Build the criterion with ``reduction='none'``: LiLAW weighs each sample."""
+        kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        if not isinstance(criterion, torch.nn.Module):
+            if "reduction" in inspect.signature(criterion).parameters:
+                kwargs.setdefault("reduction", "none")
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        return self
+
+    def initialize(self):
+        """Initialise module, criterion, optimizer, history and LiLAW scalars."""
+        super().initialize()
+        # alpha, beta, delta: not in the model's optimizer; the meta step
+        # updates them in closed form, so they need no autograd.
+        self.lilaw_scalars_ = torch.tensor(
+            [self.alpha, self.beta, self.delta],
+            dtype=torch.float32,
+            device=self.device,
+        )
+        return self
+
+    def _per_sample_loss(self, y_pred, y_true):
+        losses = self.criterion_(y_pred, y_true)
+        if losses.ndim == 0:
+            raise ValueError(
+                "The criterion returned one loss for the whole batch; LiLAW needs "
+                "one loss per sample. Pass a criterion class (it is built with "
+                "reduction='none') or an instance built with reduction='none'."
+            )
+        if losses.ndim == 1:
+            return losses
+        return losses.reshape(losses.shape[0], -1).mean(dim=1)

@@ -1,0 +1,61 @@
+"""Data in and out of the net: datasets, batch iterators, predictions."""
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch.dataset import get_len
+from skorch.utils import is_dataset
+
+from ..data import LiLAWDataset
+
+__all__ = ["DataIOMixin"]
+
+
+class DataIOMixin:
+    """skorch's data hooks, and the prediction path shared by the tasks."""
+
+    def get_dataset(self, X, y=None):
+        """Wrap arrays as a :class:`~sklearn_lilaw.data.LiLAWDataset`."""
+        if is_dataset(X):
+            return X
+        X = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
+        return LiLAWDataset(X, None if y is None else torch.as_tensor(y))
+
+    def get_iterator(self, dataset, training=False):
+        """Return the batch iterator; training batches are shuffled by default.
+
+        ``iterator_train__shuffle=False`` keeps the rows in order.
+        """
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = get_len(dataset)
+        if training:
+            kwargs.setdefault("shuffle", True)
+        return getattr(self, prefix)(dataset, **kwargs)
+
+    def _predict_transformed(self, X, default):
+        """Module outputs for ``X`` passed through ``predict_nonlinearity``.
+
+        ``'auto'`` applies ``default`` (the task's link: softmax or sigmoid of
+        the logits), whatever the criterion, so that a custom loss (focal
+        loss, say) still gives probabilities. Computed in float64.
+        """
+        X = self._validate_X_predict(X)
+        outputs = self.forward(X)
+        outputs = outputs[0] if isinstance(outputs, tuple) else outputs
+        nonlinearity = self.predict_nonlinearity
+        if nonlinearity == "auto":
+            nonlinearity = default
+        elif nonlinearity is None:
+            return outputs.double().numpy()
+        return np.asarray(nonlinearity(outputs.double()), dtype=np.float64)
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        if is_dataset(X):
+            return X  # skorch's scoring callbacks pass datasets through
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        return validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)

@@ -1,0 +1,69 @@
+"""The per-epoch record of a LiLAW fit, as a skorch callback."""
+
+import torch
+from skorch.callbacks import Callback
+
+__all__ = ["LiLAWHistory"]
+
+
+class LiLAWHistory(Callback):
+    """Record LiLAW's state in ``net.history`` at the end of every epoch.
+
+    One of the LiLAW estimators' default callbacks (named
+    ``'lilaw_history'``). Columns, for fits with a meta split:
+
+    - ``alpha``, ``beta``, ``delta``: the scalars at the end of the epoch;
+    - ``weight_real``, ``weight_synthetic``: the mean LiLAW weight ``W`` of
+      the real and of the synthetic rows trained on in the epoch (NaN when
+      there were none);
+    - ``meta_loss``: the unweighted mean loss of the model on the whole meta
+      split.
+
+    The weights of each batch stay on the training device until the epoch
+    ends, so recording them costs no host synchronisation per batch.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.weights_, self.origins_ = [], []
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        weights = kwargs.get("lilaw_weights")
+        if not training or weights is None:
+            return
+        Xi = batch[0]
+        self.weights_.append(weights)
+        self.origins_.append(Xi.get("sample_origin") if isinstance(Xi, dict) else None)
+
+    def on_epoch_end(self, net, **kwargs):
+        state = net._fit_state
+        if state is None or state.meta is None:
+            return
+        alpha, beta, delta = net.lilaw_scalars_.tolist()
+        weight_real, weight_synthetic = self._mean_weights()
+        for name, value in [
+            ("alpha", alpha),
+            ("beta", beta),
+            ("delta", delta),
+            ("weight_real", weight_real),
+            ("weight_synthetic", weight_synthetic),
+            ("meta_loss", net._meta_split_loss()),
+        ]:
+            net.history.record(name, value)
+
+    def _mean_weights(self):
+        """Mean weight of the real and of the synthetic rows (NaN if none)."""
+        if not self.weights_:
+            return float("nan"), float("nan")
+        weights = torch.cat(self.weights_)
+        group = torch.cat(
+            [
+                torch.zeros_like(w, dtype=torch.long) if o is None else o.long()
+                for w, o in zip(self.weights_, self.origins_)
+            ]
+        )
+        sums = torch.zeros(2, dtype=weights.dtype, device=weights.device)
+        sums.index_add_(0, group, weights)
+        counts = torch.bincount(group, minlength=2)
+        return tuple(
+            s / c if c else float("nan") for s, c in zip(sums.tolist(), counts.tolist())
+        )

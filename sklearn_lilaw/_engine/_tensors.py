@@ -1,0 +1,50 @@
+"""A fit's rows as tensors on the training device."""
+
+import torch
+from torch.utils.data import Subset
+
+from ..data import LiLAWDataset
+from ._meta_batches import MetaBatchSampler
+
+__all__ = ["training_tensors"]
+
+
+def training_tensors(data, device, *, keep_origin, meta_batch_size):
+    """The training dataset and the meta batches of a fit, on ``device``.
+
+    Rows move to the device once per fit, not once per batch, and the
+    training rows are a view of them by index, not a copy.
+
+    Parameters
+    ----------
+    data : FitData
+        The fit's rows (see ``_fit_data``).
+    device : str or torch.device
+        The training device.
+    keep_origin : bool
+        Whether batches carry ``sample_origin`` (needed by the per-origin
+        history and synthetic-row weighting).
+    meta_batch_size : int
+        Rows per meta batch; -1 for the whole meta split.
+
+    Returns
+    -------
+    dataset : LiLAWDataset or Subset of one
+        The rows trained on.
+    y_train : ndarray
+        Their targets (skorch's ``fit`` takes them beside the dataset).
+    meta : MetaBatchSampler or None
+        The meta batches; None without a meta split.
+    """
+    X_all = torch.as_tensor(data.X).to(device)
+    y_all = torch.as_tensor(data.y).to(device)
+    origin = torch.as_tensor(data.is_synthetic).to(device) if keep_origin else None
+    dataset = LiLAWDataset(X_all, y_all, origin)
+    if not len(data.meta_indices):
+        return dataset, data.y, None
+    train_index = data.train_indices
+    dataset = Subset(dataset, torch.from_numpy(train_index).to(device))
+    rows = torch.as_tensor(data.meta_indices, device=device)
+    size = len(rows) if meta_batch_size == -1 else meta_batch_size
+    meta = MetaBatchSampler(X_all[rows], y_all[rows], size)
+    return dataset, data.y[train_index], meta
