@@ -105,6 +105,8 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         lilaw=True,
         synthesizer=None,
         synthetic_weight=1.0,
+        synthetic_weight_lr=0.05,
+        refit=False,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -166,6 +168,9 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
 
     def _n_outputs(self):
         return len(self.classes_)
+
+    def _strata(self, y_true):
+        return y_true  # synthetic rows are compared with real rows of their class
 
     def _score_function(self, device):
         return multiclass_scores

@@ -111,6 +111,8 @@ class LiLAWMultiLabelClassifier(
         lilaw=True,
         synthesizer=None,
         synthetic_weight=1.0,
+        synthetic_weight_lr=0.05,
+        refit=False,
         criterion=torch.nn.BCEWithLogitsLoss,
         threshold=0.5,
         optimizer=torch.optim.Adam,
@@ -181,6 +183,9 @@ class LiLAWMultiLabelClassifier(
 
     def _n_outputs(self):
         return len(self.classes_)
+
+    def _strata(self, y_true):
+        return y_true  # synthetic rows are compared with real rows of their class
 
     def _score_function(self, device):
         return multilabel_scores

@@ -104,6 +104,8 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         lilaw=True,
         synthesizer=None,
         synthetic_weight=1.0,
+        synthetic_weight_lr=0.05,
+        refit=False,
         target_range=None,
         criterion=torch.nn.MSELoss,
         optimizer=torch.optim.Adam,

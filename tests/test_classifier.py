@@ -380,7 +380,7 @@ class _RecordScalars(Callback):
 
     def on_batch_end(self, net, training=False, **kwargs):
         if training:
-            self.alphas.append(net.lilaw_scalars_[0].item())
+            self.alphas.append(net.lilaw_state_.scalars[0].item())
 
     def on_epoch_end(self, net, **kwargs):
         if len(net.history) == 2:

@@ -42,7 +42,7 @@ def test_training_on_cuda(classification_data, fast):
     clf = LiLAWClassifier(**fast, device="cuda", random_state=0)
     clf.fit(X, y, sample_origin=is_synthetic)
     assert next(clf.module_.parameters()).is_cuda
-    assert clf.criterion_ is not None and clf.lilaw_scalars_.is_cuda
+    assert clf.criterion_ is not None and clf.lilaw_state_.scalars.is_cuda
     proba = clf.predict_proba(X)
     assert isinstance(proba, np.ndarray) and proba.shape == (300, 3)
     assert isinstance(clf.predict(X), np.ndarray)

@@ -5,12 +5,13 @@ import inspect
 import torch
 
 from ..nets import MLP
+from ._state import LiLAWState
 
 __all__ = ["ComponentsMixin"]
 
 
 class ComponentsMixin:
-    """The module (sized from the data), the per-sample criterion, the scalars."""
+    """The module (sized from the data), the LiLAW state, the per-sample criterion."""
 
     def initialize_module(self):
         """Build the module; the default is an :class:`MLP` sized from the data.
@@ -28,7 +29,16 @@ class ComponentsMixin:
                 if name in accepted:
                     kwargs.setdefault(name, value)
         self.module_ = self.initialized_instance(module, kwargs)
+        # The learned LiLAW state is a module of its own beside the network,
+        # so that skorch moves, saves and loads it with the network.
+        self.lilaw_state_ = LiLAWState(self.alpha, self.beta, self.delta)
         return self
+
+    def torch_compile(self, module, name):
+        """skorch's ``compile=True``: the network, not the LiLAW state."""
+        if name == "lilaw_state":
+            return module
+        return super().torch_compile(module, name)
 
     def _data_shape_kwargs(self):
         if not hasattr(self, "n_features_in_"):
@@ -48,18 +58,6 @@ class ComponentsMixin:
             if "reduction" in inspect.signature(criterion).parameters:
                 kwargs.setdefault("reduction", "none")
         self.criterion_ = self.initialized_instance(criterion, kwargs)
-        return self
-
-    def initialize(self):
-        """Initialise module, criterion, optimizer, history and LiLAW scalars."""
-        super().initialize()
-        # alpha, beta, delta: not in the model's optimizer; the meta step
-        # updates them in closed form, so they need no autograd.
-        self.lilaw_scalars_ = torch.tensor(
-            [self.alpha, self.beta, self.delta],
-            dtype=torch.float32,
-            device=self.device,
-        )
         return self
 
     def _per_sample_loss(self, y_pred, y_true):

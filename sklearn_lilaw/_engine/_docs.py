@@ -54,10 +54,21 @@ module : torch.nn.Module class or instance, default=None
         Under ``meta_origin='synthetic'`` the meta split is drawn from the
         synthetic rows after the synthesizer ran; otherwise before, and its
         rows are never shown to the synthesizer.
-    synthetic_weight : float, default=1.0
-        Fixed factor on the loss of synthetic rows (1 = no down-weighting);
-        combines with the LiLAW weights, or is the only weighting with
-        ``lilaw=False``.""",
+    synthetic_weight : float or 'auto', default=1.0
+        Factor on the loss of synthetic rows. A number is a fixed factor (1 =
+        no down-weighting). ``'auto'`` learns it: synthetic rows get ``w_s =
+        2 * sigmoid(gamma)``, 1 at the start and never above 1, normalised by
+        its mean over each batch, and gamma follows the one-step look-ahead
+        gradient of the loss on the real meta split, taken on the module's
+        last ``nn.Linear`` (whose output must be the module's output). Combines
+        with the LiLAW weights, or is the only weighting with
+        ``lilaw=False``.
+    synthetic_weight_lr : float, default=0.05
+        Learning rate of gamma (Adam) for ``synthetic_weight='auto'``.
+    refit : bool, default=False
+        After the fit, train again from scratch on every row (the meta split
+        back in) with the learned weights frozen: ``w_s`` and, with LiLAW,
+        alpha, beta, delta. Twice the training time.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),
@@ -129,8 +140,12 @@ n_features_in_ : int
         The fitted synthesizer (only with a ``synthesizer``).
     lilaw_params_ : dict
         Final ``{"alpha": ..., "beta": ..., "delta": ...}`` (LiLAW fits only).
-    lilaw_scalars_ : torch.Tensor of shape (3,)
-        alpha, beta, delta as a tensor on ``device``.
+    synthetic_weight_ : float
+        The factor of synthetic rows: learned with ``synthetic_weight='auto'``,
+        else the one given.
+    lilaw_state_ : torch.nn.Module
+        alpha, beta, delta (buffer ``scalars``) and gamma (buffer ``gamma``)
+        on ``device``; skorch saves it with ``save_params(f_lilaw_state=...)``.
     history : skorch.history.History
         Per epoch: ``train_loss``, ``dur`` and, with LiLAW (recorded by the
         ``'lilaw_history'`` callback), ``alpha``,

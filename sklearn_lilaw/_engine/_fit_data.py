@@ -48,6 +48,17 @@ class FitData:
     n_synthetic: int = 0
     synthesizer: object = None
 
+    def without_meta_split(self):
+        """The same rows, every one of them trained on."""
+        return FitData(
+            self.X,
+            self.y,
+            self.is_synthetic,
+            np.array([], dtype=np.intp),
+            self.n_synthetic,
+            self.synthesizer,
+        )
+
     @property
     def train_indices(self):
         """Sorted positions of the rows trained on (all but the meta split)."""

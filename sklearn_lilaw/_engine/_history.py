@@ -10,14 +10,18 @@ class LiLAWHistory(Callback):
     """Record LiLAW's state in ``net.history`` at the end of every epoch.
 
     One of the LiLAW estimators' default callbacks (named
-    ``'lilaw_history'``). Columns, for fits with a meta split:
+    ``'lilaw_history'``). Columns:
 
-    - ``alpha``, ``beta``, ``delta``: the scalars at the end of the epoch;
-    - ``weight_real``, ``weight_synthetic``: the mean LiLAW weight ``W`` of
-      the real and of the synthetic rows trained on in the epoch (NaN when
-      there were none);
-    - ``meta_loss``: the unweighted mean loss of the model on the whole meta
-      split.
+    - ``alpha``, ``beta``, ``delta`` (``lilaw=True``): the scalars at the end
+      of the epoch;
+    - ``weight_real``, ``weight_synthetic`` (``lilaw=True``): the mean LiLAW
+      weight ``W`` of the real and of the synthetic rows trained on in the
+      epoch (NaN when there were none);
+    - ``synthetic_weight`` (``synthetic_weight='auto'``): the learned factor
+      ``w_s`` of synthetic rows at the end of the epoch;
+    - ``meta_loss`` (with a meta split): the unweighted mean loss of the
+      model on the whole meta split;
+    - ``refit`` (``refit=True``): whether the epoch belongs to the refit.
 
     The weights of each batch stay on the training device until the epoch
     ends, so recording them costs no host synchronisation per batch.
@@ -36,19 +40,23 @@ class LiLAWHistory(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         state = net._fit_state
-        if state is None or state.meta is None:
+        if state is None:
             return
-        alpha, beta, delta = net.lilaw_scalars_.tolist()
-        weight_real, weight_synthetic = self._mean_weights()
-        for name, value in [
-            ("alpha", alpha),
-            ("beta", beta),
-            ("delta", delta),
-            ("weight_real", weight_real),
-            ("weight_synthetic", weight_synthetic),
-            ("meta_loss", net._meta_split_loss()),
-        ]:
-            net.history.record(name, value)
+        record = net.history.record
+        if net.lilaw:
+            for name, value in zip(
+                ("alpha", "beta", "delta"), net.lilaw_state_.scalars.tolist()
+            ):
+                record(name, value)
+            weight_real, weight_synthetic = self._mean_weights()
+            record("weight_real", weight_real)
+            record("weight_synthetic", weight_synthetic)
+        if net._learns_synthetic_weight():
+            record("synthetic_weight", net.lilaw_state_.synthetic_weight)
+        if state.meta is not None:
+            record("meta_loss", net._meta_split_loss())
+        if net.refit:
+            record("refit", state.frozen)
 
     def _mean_weights(self):
         """Mean weight of the real and of the synthetic rows (NaN if none)."""

@@ -33,46 +33,31 @@ A task (classification, multi-label, regression) is a subclass that supplies:
 ``_y_validation_kwargs()``, ``_meta_min_size()``, ``_stratify_labels(y)``
     (optional) ``validate_data`` options for ``y``; the smallest meta split;
     labels to stratify synthetic rows on.
+``_strata(y_true)`` (optional)
+    Per batch, the targets whose synthetic and real rows the learned
+    synthetic weight compares with each other (classes; None: all rows).
 
 Beside it: the skorch-compatibility shims (:mod:`._skorch_compat`), the
 building of module and criterion (:mod:`._components`), and datasets,
 iterators and predictions (:mod:`._data_io`).
 """
 
-import numpy as np
 import torch
-from sklearn.utils.validation import validate_data
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
-from ..weights import meta_update
+from ..weights import meta_update, synthetic_factors
 from ._components import ComponentsMixin
 from ._data_io import DataIOMixin
-from ._fit_data import prepare_fit_data
+from ._fitting import FittingMixin
 from ._history import LiLAWHistory
 from ._kernels import LossKernel
-from ._origin import check_sample_origin
-from ._params import check_lilaw_params
-from ._seeding import fit_rng
 from ._skorch_compat import SkorchCompatMixin
-from ._tensors import training_tensors
 
 __all__ = ["LiLAWMixin"]
 
 
-class _FitState:
-    """What one call to ``fit`` needs beside the net; dropped when it ends.
-
-    Holding the meta split here (and not as fitted attributes) keeps training
-    data out of pickled estimators.
-    """
-
-    def __init__(self, kernel, meta):
-        self.kernel = kernel
-        self.meta = meta  # a MetaBatchSampler, or None without a meta split
-
-
-class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
+class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
     """LiLAW training for a skorch net; see the module docstring."""
 
     # Request ``sample_origin`` by default when metadata routing is enabled, so
@@ -101,6 +86,8 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         "lilaw",
         "synthesizer",
         "synthetic_weight",
+        "synthetic_weight_lr",
+        "refit",
         "random_state",
     )
     _task_params = ()
@@ -132,152 +119,31 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         return callbacks
 
     # ------------------------------------------------------------------
-    # fitting
-    # ------------------------------------------------------------------
-    def fit(self, X, y, sample_origin=None, **fit_params):
-        """Fit the module with LiLAW weighting on the rows outside the meta split.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
-            Training data. Numpy arrays, pandas DataFrames and torch tensors
-            on the CPU are accepted; data is converted to float32.
-        y : array-like
-            Targets.
-        sample_origin : array-like of shape (n_samples,), default=None
-            Which rows are real and which synthetic: booleans (True =
-            synthetic), 0/1, or ``'real'``/``'synthetic'``. None means every
-            row is real.
-        **fit_params : dict
-            Passed to the module's ``forward`` (skorch convention).
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        reset = not (self.warm_start and self.initialized_)
-        return self._fit(X, y, sample_origin, fit_params, reset=reset, method="fit")
-
-    def partial_fit(self, X, y, classes=None, sample_origin=None, **fit_params):
-        """Continue training for ``max_epochs`` on new data, without re-initialising.
-
-        The meta split is drawn from the rows passed to this call.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
-            Training data.
-        y : array-like
-            Targets.
-        classes : array-like, default=None
-            Classifiers only: all class labels, needed on the first call if
-            it does not show every class.
-        sample_origin : array-like of shape (n_samples,), default=None
-            As in :meth:`fit`.
-        **fit_params : dict
-            Passed to the module's ``forward``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(
-            X,
-            y,
-            sample_origin,
-            fit_params,
-            reset=not self.initialized_,
-            method="partial_fit",
-            classes=classes,
-        )
-
-    def _fit(self, X, y, sample_origin, fit_params, *, reset, method, classes=None):
-        check_lilaw_params(self)
-        # partial_fit calls after the first draw a new order each.
-        offset = 0 if reset or self.history_ is None else len(self.history_)
-        with fit_rng(self.random_state, self.device, offset) as seed:
-            if isinstance(X, torch.Tensor):
-                X = X.detach().cpu().numpy()
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                dtype=np.float32,
-                allow_nd=True,
-                **self._y_validation_kwargs(),
-            )
-            is_synthetic = check_sample_origin(sample_origin, X.shape[0])
-            y, stratify = self._validate_targets(y, reset=reset, classes=classes)
-            data = prepare_fit_data(
-                X,
-                y,
-                is_synthetic,
-                stratify=stratify,
-                meta_size=self.meta_size,
-                meta_origin=self.meta_origin,
-                meta_min_size=self._meta_min_size(),
-                hold_out_meta=self.lilaw,
-                synthesizer=self.synthesizer,
-                stratify_labels=self._stratify_labels,
-                seed=seed,
-            )
-            if reset or not self.initialized_:
-                self.initialize()
-            self._train(data, fit_params, method)
-        return self
-
-    def _train(self, data, fit_params, method):
-        self.meta_indices_ = data.meta_indices
-        self.n_synthetic_ = data.n_synthetic
-        if data.synthesizer is not None:
-            self.synthesizer_ = data.synthesizer
-        # Origins feed LiLAW's per-origin history and synthetic_weight; plain,
-        # unweighted fits and data without synthetic rows skip them.
-        keep_origin = bool(data.is_synthetic.any()) and (
-            self.lilaw or self.synthetic_weight != 1
-        )
-        dataset, y_train, meta = training_tensors(
-            data,
-            self.device,
-            keep_origin=keep_origin,
-            meta_batch_size=self._meta_batch_size(),
-        )
-        self.n_train_samples_ = len(dataset)
-        self._fit_state = _FitState(self._loss_kernel(self.device), meta)
-        try:
-            super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
-        finally:
-            self.__dict__.pop("_fit_state", None)
-        if self.lilaw:
-            alpha, beta, delta = self.lilaw_scalars_.tolist()
-            self.lilaw_params_ = {"alpha": alpha, "beta": beta, "delta": delta}
-
-    def _meta_batch_size(self):
-        """Rows per meta batch: ``meta_batch_size``, else the training batch's."""
-        if self.meta_batch_size is not None:
-            return self.meta_batch_size
-        return self.get_params_for("iterator_train").get("batch_size", self.batch_size)
-
-    # ------------------------------------------------------------------
     # Algorithm 1
     # ------------------------------------------------------------------
     def _lilaw_active(self):
-        """True after the warm-up epochs of a fit with a meta split."""
+        """True when the model step weighs rows with LiLAW's W."""
         state = self._fit_state
-        return (
-            state is not None
-            and state.meta is not None
-            and len(self.history) > self.warmup_epochs
-        )
+        if state is None or not self.lilaw:
+            return False
+        if state.frozen:
+            return True  # the refit: the learned alpha, beta, delta
+        return state.meta is not None and len(self.history) > self.warmup_epochs
 
     def _row_factor(self, origin):
-        """Each row's factor on its loss: ``synthetic_weight`` for synthetic rows."""
+        """Each row's factor on its loss from ``synthetic_weight`` (None: all 1).
+
+        A number multiplies the synthetic rows' losses; ``'auto'`` gives them
+        the learned ``w_s``, normalised by the batch mean.
+        """
         if origin is None or self.synthetic_weight == 1:
             return None
-        return torch.where(origin, self.synthetic_weight, 1.0)
+        if not self._learns_synthetic_weight():
+            return torch.where(origin, self.synthetic_weight, 1.0)
+        state = self._fit_state
+        if state is not None and state.learner is not None:
+            return state.learner.factors(origin)
+        return synthetic_factors(origin, self.lilaw_state_.gamma)
 
     def _training_loss(self, y_pred, y_true, X):
         """The model step's loss and the batch's LiLAW weights (None without)."""
@@ -285,11 +151,13 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         y_true = to_tensor(y_true, device=self.device)
         origin = X.get("sample_origin") if isinstance(X, dict) else None
         factor = self._row_factor(origin)
+        if state is not None and state.learner is not None:
+            state.learner.watch(y_pred, origin, factor, self._strata(y_true))
         if self._lilaw_active():
             return state.kernel.weighted_loss(
                 y_pred,
                 y_true,
-                self.lilaw_scalars_,
+                self.lilaw_state_.scalars,
                 detach=self.detach_weights,
                 row_factor=factor,
             )
@@ -297,9 +165,9 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         if factor is not None:
             losses = losses * factor
         weights = None
-        if state is not None and state.meta is not None:
+        if self.lilaw and state is not None and state.meta is not None:
             # Warm-up: plain training; the weights are only logged.
-            weights = state.kernel.weights(y_pred, y_true, self.lilaw_scalars_)
+            weights = state.kernel.weights(y_pred, y_true, self.lilaw_state_.scalars)
         return losses.mean(), weights
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -331,14 +199,20 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         return {"loss": loss, "y_pred": y_pred, "lilaw_weights": weights}
 
     def train_step(self, batch, **fit_params):
-        """Model step (skorch's), then one LiLAW meta step after warm-up."""
+        """Model step (skorch's), then the meta step on one meta batch.
+
+        The meta step updates alpha, beta, delta after the warm-up epochs and,
+        with ``synthetic_weight='auto'``, the synthetic rows' weight.
+        """
         step = super().train_step(batch, **fit_params)
-        if self._lilaw_active():
-            self._meta_step()
+        state = self._fit_state
+        lilaw_step = self._lilaw_active() and not state.frozen
+        if lilaw_step or state.learner is not None:
+            self._meta_step(lilaw_step)
         return step
 
-    def _meta_step(self):
-        """Algorithm 1, step 2: one gradient step of alpha, beta, delta."""
+    def _meta_step(self, lilaw_step):
+        """Algorithm 1, step 2, on one meta batch (and gamma's step)."""
         state = self._fit_state
         X_meta, y_meta = state.meta.next()
         # theta is frozen: the forward pass needs no graph, and eval mode keeps
@@ -346,11 +220,14 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         self._set_training(False)
         with torch.no_grad():
             y_pred = self.infer(X_meta)
-            scalars = self.lilaw_scalars_
-            grad = state.kernel.meta_gradient(y_pred, y_meta, scalars)
-            scalars.copy_(
-                meta_update(scalars, grad, self.meta_lr, self.meta_weight_decay)
-            )
+            if lilaw_step:
+                scalars = self.lilaw_state_.scalars
+                grad = state.kernel.meta_gradient(y_pred, y_meta, scalars)
+                scalars.copy_(
+                    meta_update(scalars, grad, self.meta_lr, self.meta_weight_decay)
+                )
+        if state.learner is not None:
+            state.learner.step(y_pred, y_meta)
 
     def _meta_split_loss(self):
         """Unweighted mean loss of the model on the whole meta split."""
@@ -377,6 +254,9 @@ class LiLAWMixin(SkorchCompatMixin, ComponentsMixin, DataIOMixin):
         return 1
 
     def _stratify_labels(self, y):
+        return None
+
+    def _strata(self, y_true):
         return None
 
     def _validate_targets(self, y, *, reset, classes=None):  # pragma: no cover

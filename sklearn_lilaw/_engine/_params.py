@@ -27,7 +27,26 @@ def check_lilaw_params(estimator):
     """Raise a ValueError naming the first LiLAW parameter out of range."""
     for name in ("alpha", "beta", "delta"):
         _check_real(getattr(estimator, name), name)
-    _check_real(estimator.synthetic_weight, "synthetic_weight", low=0)
+    weight = estimator.synthetic_weight
+    if not (isinstance(weight, str) and weight == "auto"):
+        try:
+            _check_real(weight, "synthetic_weight", low=0)
+        except ValueError:
+            raise ValueError(
+                f"synthetic_weight must be 'auto' or a finite number >= 0; got "
+                f"{weight!r}."
+            ) from None
+        if estimator.refit is True and not estimator.lilaw:
+            raise ValueError(
+                "refit=True retrains with the learned weights frozen; there are "
+                "none with lilaw=False and a numeric synthetic_weight."
+            )
+    elif estimator.meta_origin not in (None, "real"):
+        raise ValueError(
+            "synthetic_weight='auto' learns the weight from real meta rows; "
+            f"meta_origin must be None or 'real', got {estimator.meta_origin!r}."
+        )
+    _check_real(estimator.synthetic_weight_lr, "synthetic_weight_lr", low=0)
     _check_real(estimator.meta_lr, "meta_lr", low=0)
     _check_real(estimator.meta_weight_decay, "meta_weight_decay", low=0)
     warmup = estimator.warmup_epochs
@@ -38,7 +57,7 @@ def check_lilaw_params(estimator):
             "meta_origin must be None, 'real', 'synthetic' or 'any'; got "
             f"{estimator.meta_origin!r}."
         )
-    for name in ("detach_weights", "lilaw"):
+    for name in ("detach_weights", "lilaw", "refit"):
         if not isinstance(getattr(estimator, name), (bool, np.bool_)):
             raise ValueError(
                 f"{name} must be True or False; got {getattr(estimator, name)!r}."

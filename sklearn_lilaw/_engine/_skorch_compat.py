@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from sklearn.base import BaseEstimator
-from skorch import NeuralNet
 
 from ._device import resolve_device
 
@@ -101,11 +100,6 @@ class SkorchCompatMixin:
         if isinstance(x, Mapping) and "sample_origin" in x:
             x = x["X"]
         return super().infer(x, **fit_params)
-
-    # The learnable LiLAW state moves between devices with the module.
-    cuda_dependent_attributes_ = NeuralNet.cuda_dependent_attributes_ + [
-        "lilaw_scalars_"
-    ]
 
     def __getstate__(self):
         # The per-fit state (the meta rows) is not part of the estimator: a

@@ -25,13 +25,22 @@ task decides what score and reference are (see the user guide):
 
 Besides the weights, the module gives the meta step of Algorithm 1 in closed
 form: the gradient of a meta batch's ``mean(W * loss)`` for alpha, beta and
-delta (:func:`meta_gradient`) and the update rule (:func:`meta_update`).
+delta (:func:`meta_gradient`) and the update rule (:func:`meta_update`); and
+the learned weight of synthetic rows (``synthetic_weight="auto"``): the
+factors (:func:`synthetic_factors`) and the one-step look-ahead gradient of
+the real meta loss (:func:`lookahead_alignment`,
+:func:`synthetic_weight_gradient`).
 
 All functions take and return torch tensors. ``alpha``, ``beta`` and
 ``delta`` are floats, 0-d tensors, or one tensor of shape (3,).
 """
 
 from ._formulas import LiLAWWeights, meta_gradient, meta_update, weights_from_scores
+from ._synthetic import (
+    lookahead_alignment,
+    synthetic_factors,
+    synthetic_weight_gradient,
+)
 from ._tasks import (
     multiclass_scores,
     multiclass_weights,
@@ -43,6 +52,7 @@ from ._tasks import (
 
 __all__ = [
     "LiLAWWeights",
+    "lookahead_alignment",
     "meta_gradient",
     "meta_update",
     "multiclass_scores",
@@ -51,5 +61,7 @@ __all__ = [
     "multilabel_weights",
     "regression_scores",
     "regression_weights",
+    "synthetic_factors",
+    "synthetic_weight_gradient",
     "weights_from_scores",
 ]

@@ -1,0 +1,217 @@
+"""From ``fit`` to skorch's fit loop: inputs, the fit's rows, the training runs.
+
+``fit`` validates the inputs (scikit-learn's way), prepares the fit's rows
+(:func:`~._fit_data.prepare_fit_data`), moves them to the training device
+(:func:`~._tensors.training_tensors`) and runs skorch's own fit loop with a
+:class:`FitState` that the training steps read; with ``refit=True`` it runs
+the loop a second time, on every row, with the learned weights frozen.
+"""
+
+import numpy as np
+import torch
+from sklearn.utils.validation import validate_data
+
+from ._fit_data import prepare_fit_data
+from ._lookahead import SyntheticWeightLearner
+from ._origin import check_sample_origin
+from ._params import check_lilaw_params
+from ._seeding import fit_rng
+from ._tensors import training_tensors
+
+__all__ = ["FitState", "FittingMixin"]
+
+
+class FitState:
+    """What one call to ``fit`` needs beside the net; dropped when it ends.
+
+    Holding the meta split here (and not as fitted attributes) keeps training
+    data out of pickled estimators.
+    """
+
+    def __init__(self, kernel, meta, learner=None, frozen=False):
+        self.kernel = kernel
+        self.meta = meta  # a MetaBatchSampler, or None without a meta split
+        self.learner = learner  # a SyntheticWeightLearner with "auto"
+        self.frozen = frozen  # the refit: learned weights used, not learned
+
+
+class FittingMixin:
+    """``fit`` and ``partial_fit`` of the LiLAW estimators."""
+
+    def fit(self, X, y, sample_origin=None, **fit_params):
+        """Fit the module with LiLAW weighting on the rows outside the meta split.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training data. Numpy arrays, pandas DataFrames and torch tensors
+            on the CPU are accepted; data is converted to float32.
+        y : array-like
+            Targets.
+        sample_origin : array-like of shape (n_samples,), default=None
+            Which rows are real and which synthetic: booleans (True =
+            synthetic), 0/1, or ``'real'``/``'synthetic'``. None means every
+            row is real.
+        **fit_params : dict
+            Passed to the module's ``forward`` (skorch convention).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        reset = not (self.warm_start and self.initialized_)
+        return self._fit(X, y, sample_origin, fit_params, reset=reset, method="fit")
+
+    def partial_fit(self, X, y, classes=None, sample_origin=None, **fit_params):
+        """Continue training for ``max_epochs`` on new data, without re-initialising.
+
+        The meta split is drawn from the rows passed to this call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training data.
+        y : array-like
+            Targets.
+        classes : array-like, default=None
+            Classifiers only: all class labels, needed on the first call if
+            it does not show every class.
+        sample_origin : array-like of shape (n_samples,), default=None
+            As in :meth:`fit`.
+        **fit_params : dict
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(
+            X,
+            y,
+            sample_origin,
+            fit_params,
+            reset=not self.initialized_,
+            method="partial_fit",
+            classes=classes,
+        )
+
+    def _fit(self, X, y, sample_origin, fit_params, *, reset, method, classes=None):
+        check_lilaw_params(self)
+        # partial_fit calls after the first draw a new order each.
+        offset = 0 if reset or self.history_ is None else len(self.history_)
+        with fit_rng(self.random_state, self.device, offset) as seed:
+            if isinstance(X, torch.Tensor):
+                X = X.detach().cpu().numpy()
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                dtype=np.float32,
+                allow_nd=True,
+                **self._y_validation_kwargs(),
+            )
+            is_synthetic = check_sample_origin(sample_origin, X.shape[0])
+            y, stratify = self._validate_targets(y, reset=reset, classes=classes)
+            data = prepare_fit_data(
+                X,
+                y,
+                is_synthetic,
+                stratify=stratify,
+                meta_size=self.meta_size,
+                meta_origin=self.meta_origin,
+                meta_min_size=self._meta_min_size(),
+                hold_out_meta=self.lilaw or self._learns_synthetic_weight(),
+                synthesizer=self.synthesizer,
+                stratify_labels=self._stratify_labels,
+                seed=seed,
+            )
+            if reset or not self.initialized_:
+                self.initialize()
+            self._train(data, fit_params, method)
+        return self
+
+    def _train(self, data, fit_params, method):
+        self.meta_indices_ = data.meta_indices
+        self.n_synthetic_ = data.n_synthetic
+        if data.synthesizer is not None:
+            self.synthesizer_ = data.synthesizer
+        # Origins feed LiLAW's per-origin history and synthetic_weight; plain,
+        # unweighted fits and data without synthetic rows skip them.
+        keep_origin = bool(data.is_synthetic.any()) and (
+            self.lilaw or self.synthetic_weight != 1
+        )
+        dataset, y_train, meta = training_tensors(
+            data,
+            self.device,
+            keep_origin=keep_origin,
+            meta_batch_size=self._meta_batch_size(),
+        )
+        self.n_train_samples_ = len(dataset)
+        learner = None
+        if self._learns_synthetic_weight() and meta is not None:
+            learner = SyntheticWeightLearner(
+                self.module_,
+                self.lilaw_state_,
+                self._per_sample_loss,
+                self.synthetic_weight_lr,
+            )
+        self._run_fit_loop(
+            FitState(self._loss_kernel(self.device), meta, learner),
+            dataset,
+            y_train,
+            method,
+            fit_params,
+        )
+        if self.refit and meta is not None:
+            # Train again from scratch on every row, the meta split back in,
+            # with the weights learned above frozen.
+            learned, history = self.lilaw_state_.state_dict(), self.history_
+            self.history_ = None  # kept: the refit's epochs follow the learning
+            self.initialize()
+            self.lilaw_state_.load_state_dict(learned)
+            self.history_ = history
+            dataset, y_train, _ = training_tensors(
+                data.without_meta_split(),
+                self.device,
+                keep_origin=keep_origin,
+                meta_batch_size=self._meta_batch_size(),
+            )
+            self.n_train_samples_ = len(dataset)
+            self._run_fit_loop(
+                FitState(self._loss_kernel(self.device), None, frozen=True),
+                dataset,
+                y_train,
+                method,
+                fit_params,
+            )
+        if self.lilaw:
+            alpha, beta, delta = self.lilaw_state_.scalars.tolist()
+            self.lilaw_params_ = {"alpha": alpha, "beta": beta, "delta": delta}
+        self.synthetic_weight_ = (
+            self.lilaw_state_.synthetic_weight
+            if self._learns_synthetic_weight()
+            else float(self.synthetic_weight)
+        )
+
+    def _run_fit_loop(self, state, dataset, y_train, method, fit_params):
+        self._fit_state = state
+        try:
+            super().partial_fit(dataset, y_train, _routing_method=method, **fit_params)
+        finally:
+            self.__dict__.pop("_fit_state", None)
+            if state.learner is not None:
+                state.learner.close()
+
+    def _learns_synthetic_weight(self):
+        return (
+            isinstance(self.synthetic_weight, str) and self.synthetic_weight == "auto"
+        )
+
+    def _meta_batch_size(self):
+        """Rows per meta batch: ``meta_batch_size``, else the training batch's."""
+        if self.meta_batch_size is not None:
+            return self.meta_batch_size
+        return self.get_params_for("iterator_train").get("batch_size", self.batch_size)

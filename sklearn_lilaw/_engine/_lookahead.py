@@ -1,0 +1,142 @@
+"""Learning the weight of synthetic rows (``synthetic_weight="auto"``) in one fit.
+
+Each training batch gives synthetic rows the factor ``w_s = 2 *
+sigmoid(gamma)`` (gamma starts at 0 and is kept at or below 0, so ``0 < w_s
+<= 1``), normalised by its batch mean. After the model step, the
+meta batch's forward pass gives the one-step look-ahead gradient of the real
+meta loss with respect to gamma (:mod:`sklearn_lilaw.weights`), taken on the
+module's last ``nn.Linear``: a forward hook keeps that layer's input, and a
+tensor hook keeps the training loss's gradient with respect to the output.
+gamma then takes one Adam step.
+"""
+
+import torch
+from torch import nn
+
+from ..weights import (
+    lookahead_alignment,
+    synthetic_factors,
+    synthetic_weight_gradient,
+)
+
+__all__ = ["SyntheticWeightLearner", "last_linear"]
+
+
+def last_linear(module):
+    """The module's last ``nn.Linear`` (in registration order).
+
+    Raises
+    ------
+    ValueError
+        If the module has none.
+    """
+    layers = [m for m in module.modules() if isinstance(m, nn.Linear)]
+    if not layers:
+        raise ValueError(
+            "synthetic_weight='auto' learns the weight from the gradient of the "
+            f"module's final nn.Linear layer, but {type(module).__name__} has no "
+            "nn.Linear. End the module in an nn.Linear that returns its output, "
+            "or pass a numeric synthetic_weight."
+        )
+    return layers[-1]
+
+
+class SyntheticWeightLearner:
+    """gamma's updates during one fit; see the module docstring.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The network; its output must be the output of its last nn.Linear.
+    state : LiLAWState
+        Holds gamma; updated after every step.
+    per_sample_loss : callable
+        ``(y_pred, y_true) -> losses`` of shape (n,): the unweighted loss
+        whose meta-batch gradient the training rows are compared with.
+    lr : float
+        Adam's learning rate for gamma.
+    """
+
+    def __init__(self, module, state, per_sample_loss, lr):
+        self.layer = last_linear(module)
+        self.state = state
+        self.per_sample_loss = per_sample_loss
+        self.gamma = nn.Parameter(state.gamma.detach().clone())
+        self.optimizer = torch.optim.Adam([self.gamma], lr=lr)
+        self._forward = None  # (input, output) of the layer's last call
+        self._batch = None  # what the step needs of the last training batch
+        self._hook = self.layer.register_forward_hook(self._keep_forward)
+
+    def close(self):
+        """Remove the forward hook (at the end of the fit)."""
+        self._hook.remove()
+
+    def _keep_forward(self, layer, inputs, output):
+        self._forward = (inputs[0], output)
+
+    def _layer_input(self, y_pred):
+        layer_input, output = self._forward
+        if output is not y_pred or layer_input.ndim != 2:
+            raise ValueError(
+                "synthetic_weight='auto' needs the module's output to be the "
+                f"output of its last nn.Linear ({self.layer}) on 2-d input; "
+                "this module transforms it further or applies it per time "
+                "step. End the module in that layer, or pass a numeric "
+                "synthetic_weight."
+            )
+        return layer_input.detach()
+
+    def factors(self, origin):
+        """The training batch's row factors ``c / mean(c)`` (None: all real)."""
+        if origin is None:
+            return None
+        return synthetic_factors(origin, self.gamma.detach())
+
+    def watch(self, y_pred, origin, factors, strata=None):
+        """Keep what the step needs of a training batch's forward and backward.
+
+        ``strata`` (the rows' classes, say) restricts the comparison of
+        synthetic and real rows to rows of one stratum.
+        """
+        if origin is None:
+            self._batch = None
+            return
+        batch = {"h": self._layer_input(y_pred), "origin": origin, "strata": strata}
+
+        def keep_gradient(grad):
+            # d mean(c W l) / d y_pred_i = c_i * d(W_i l_i)/d y_pred_i / n
+            scale = len(grad) / factors.clamp(min=torch.finfo(factors.dtype).tiny)
+            batch["e"] = _rows(grad) * scale.unsqueeze(1)
+
+        y_pred.register_hook(keep_gradient)
+        self._batch = batch
+
+    def step(self, y_pred_meta, y_meta):
+        """One Adam step of gamma from the meta batch's forward pass."""
+        batch, self._batch = self._batch, None
+        if batch is None or "e" not in batch:
+            return
+        h_meta = self._layer_input(y_pred_meta)
+        with torch.enable_grad():
+            outputs = y_pred_meta.detach().requires_grad_()
+            (e_meta,) = torch.autograd.grad(
+                self.per_sample_loss(outputs, y_meta).sum(), outputs
+            )
+        alignment = lookahead_alignment(batch["e"], batch["h"], _rows(e_meta), h_meta)
+        grad = synthetic_weight_gradient(
+            alignment, batch["origin"], self.gamma, batch["strata"]
+        )
+        self.gamma.grad = grad.to(self.gamma.dtype).reshape(())
+        self.optimizer.step()
+        with torch.no_grad():
+            # w_s <= 1: synthetic rows never count more than real ones. Left
+            # free, the one-step look-ahead rates label-correct copies of
+            # real rows above 1 (its short-horizon bias), which cost accuracy
+            # in development runs.
+            self.gamma.clamp_(max=0.0)
+            self.state.gamma.copy_(self.gamma)
+
+
+def _rows(gradient):
+    """Output gradients as (n, n_outputs), for 1-d outputs too."""
+    return gradient.reshape(len(gradient), -1)

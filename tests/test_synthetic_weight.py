@@ -1,0 +1,254 @@
+"""synthetic_weight='auto': the look-ahead gradient, and what it learns."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.datasets import load_digits, make_regression
+from sklearn.model_selection import GridSearchCV, KFold, train_test_split
+from torch import nn
+
+from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
+from sklearn_lilaw.weights import (
+    lookahead_alignment,
+    multiclass_weights,
+    synthetic_factors,
+    synthetic_weight_gradient,
+)
+
+
+# --------------------------------------------------------------------------
+# the maths
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("gamma", [0.0, -1.5])
+@pytest.mark.parametrize("lilaw", [False, True])
+def test_gradient_is_the_exact_one_step_look_ahead_on_the_last_layer(gamma, lilaw):
+    """d L_meta(theta - eta grad L_train(gamma)) / d gamma, by autograd, is
+    eta times the closed form, as eta -> 0 (theta = the last linear layer)."""
+    gen = torch.Generator().manual_seed(0)
+    n, m, d, k = 12, 7, 5, 3
+    h = torch.randn(n, d, generator=gen, dtype=torch.float64)
+    y = torch.randint(0, k, (n,), generator=gen)
+    origin = torch.arange(n) % 3 == 0
+    h_meta = torch.randn(m, d, generator=gen, dtype=torch.float64)
+    y_meta = torch.randint(0, k, (m,), generator=gen)
+    weight = torch.randn(k, d, generator=gen, dtype=torch.float64)
+    bias = torch.randn(k, generator=gen, dtype=torch.float64)
+    params = torch.tensor([10.0, 2.0, 6.0], dtype=torch.float64)
+    ce = nn.functional.cross_entropy
+
+    def train_losses(w, b):
+        logits = h @ w.T + b
+        losses = ce(logits, y, reduction="none")
+        if lilaw:
+            losses = multiclass_weights(logits, y, *params) * losses
+        return losses
+
+    g = torch.tensor(gamma, dtype=torch.float64, requires_grad=True)
+    w_s = 2 * torch.sigmoid(g)
+    c = torch.where(origin, w_s, torch.ones_like(w_s))
+    c = c / c.mean()
+    w0, b0 = weight.clone().requires_grad_(), bias.clone().requires_grad_()
+    grad_w, grad_b = torch.autograd.grad(
+        (c * train_losses(w0, b0)).mean(), (w0, b0), create_graph=True
+    )
+    eta = 1e-5
+    meta_loss = ce(h_meta @ (weight - eta * grad_w).T + bias - eta * grad_b, y_meta)
+    (exact,) = torch.autograd.grad(meta_loss, g)
+
+    # The closed form, from per-row output gradients and layer inputs.
+    logits = (h @ weight.T + bias).requires_grad_()
+    per_row = ce(logits, y, reduction="none")
+    if lilaw:
+        per_row = multiclass_weights(logits, y, *params) * per_row
+    (e,) = torch.autograd.grad(per_row.sum(), logits)
+    logits_meta = (h_meta @ weight.T + bias).requires_grad_()
+    (e_meta,) = torch.autograd.grad(
+        ce(logits_meta, y_meta, reduction="none").sum(), logits_meta
+    )
+    alignment = lookahead_alignment(e, h, e_meta, h_meta)
+    closed = synthetic_weight_gradient(alignment, origin, torch.tensor(gamma))
+    assert exact.item() == pytest.approx(eta * closed.item(), rel=1e-3)
+
+
+def test_factors_have_mean_one_and_the_learned_ratio():
+    origin = torch.tensor([False, False, True, True, True])
+    factors = synthetic_factors(origin, torch.tensor(-1.0))
+    w_s = 2 * torch.sigmoid(torch.tensor(-1.0))
+    assert factors.mean().item() == pytest.approx(1.0)
+    assert (factors[2] / factors[0]).item() == pytest.approx(w_s.item())
+
+
+def test_batches_of_one_origin_give_no_gradient():
+    alignment = torch.tensor([1.0, 2.0, 3.0])
+    for origin in (torch.zeros(3, dtype=torch.bool), torch.ones(3, dtype=torch.bool)):
+        assert synthetic_weight_gradient(alignment, origin, torch.tensor(0.0)) == 0
+
+
+# --------------------------------------------------------------------------
+# what it learns
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def digits():
+    """A scarce real training set, a pool of other real rows, and a test set."""
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    X_real, X_pool, y_real, y_pool = train_test_split(
+        X_train, y_train, train_size=200, stratify=y_train, random_state=0
+    )
+    return X_real, y_real, X_pool, y_pool, X_test, y_test
+
+
+def _mixed(X_real, y_real, X_syn, y_syn):
+    X = np.vstack([X_real, X_syn])
+    y = np.concatenate([y_real, y_syn])
+    origin = np.r_[np.zeros(len(y_real), bool), np.ones(len(y_syn), bool)]
+    return X, y, origin
+
+
+AUTO = dict(
+    hidden_layer_sizes=(64,),
+    max_epochs=20,
+    batch_size=64,
+    lilaw=False,
+    synthetic_weight="auto",
+    random_state=0,
+)
+
+
+def test_shuffled_labels_drive_the_weight_down_and_help(digits):
+    X_real, y_real, X_pool, y_pool, X_test, y_test = digits
+    shuffled = np.random.RandomState(0).permutation(y_pool[:400])
+    X, y, origin = _mixed(X_real, y_real, X_pool[:400], shuffled)
+    auto = LiLAWClassifier(**AUTO).fit(X, y, sample_origin=origin)
+    naive = LiLAWClassifier(**{**AUTO, "synthetic_weight": 1.0}).fit(X, y)
+    assert auto.synthetic_weight_ < 0.3
+    assert auto.history[-1, "synthetic_weight"] == auto.synthetic_weight_
+    assert auto.score(X_test, y_test) > naive.score(X_test, y_test) + 0.05
+
+
+def _multilabel(y):
+    return np.c_[y % 2 == 0, y > 4, np.isin(y, [2, 3, 5, 7])].astype(int)
+
+
+def _copies_of_the_meta_rows(Estimator, X_real, y_real, params):
+    """Fit on real rows plus exact copies of the held-out (meta) real rows.
+
+    With a count for ``meta_size`` and the real rows first, the meta split of
+    a fit does not depend on the synthetic rows after them.
+    """
+    first = Estimator(**{**params, "max_epochs": 1}).fit(X_real, y_real)
+    meta = np.tile(first.meta_indices_, 10)
+    X, y, origin = _mixed(X_real, y_real, X_real[meta], y_real[meta])
+    est = Estimator(**params).fit(X, y, sample_origin=origin)
+    np.testing.assert_array_equal(est.meta_indices_, first.meta_indices_)
+    return est
+
+
+@pytest.mark.parametrize(
+    "Estimator, targets",
+    [
+        (LiLAWClassifier, lambda y: y),
+        (LiLAWMultiLabelClassifier, _multilabel),
+        (LiLAWRegressor, lambda y: (y - 4.5) / 3.0),
+    ],
+)
+def test_copies_of_held_out_real_rows_keep_the_weight_high(digits, Estimator, targets):
+    X_real, y_real, _, _, _, _ = digits
+    params = {**AUTO, "meta_size": 40}
+    est = _copies_of_the_meta_rows(Estimator, X_real, targets(y_real), params)
+    assert est.synthetic_weight_ > 0.7
+
+
+def test_multilabel_shuffled_label_sets_drive_the_weight_down(digits):
+    X_real, y_real, X_pool, y_pool, _, _ = digits
+    shuffled = _multilabel(np.random.RandomState(0).permutation(y_pool[:400]))
+    X, Y, origin = _mixed(X_real, _multilabel(y_real), X_pool[:400], shuffled)
+    auto = LiLAWMultiLabelClassifier(**AUTO).fit(X, Y, sample_origin=origin)
+    assert auto.synthetic_weight_ < 0.3
+
+
+def test_regressor_shuffled_targets_drive_the_weight_down():
+    X, y = make_regression(700, 8, noise=1.0, random_state=0)
+    X, y = X.astype(np.float32), (y - y.mean()) / y.std()
+    shuffled = np.random.RandomState(0).permutation(y[150:550])
+    Xm, ym, origin = _mixed(X[:150], y[:150], X[150:550], shuffled)
+    auto = LiLAWRegressor(**{**AUTO, "max_epochs": 30}).fit(
+        Xm, ym, sample_origin=origin
+    )
+    assert auto.synthetic_weight_ < 0.3
+
+
+# --------------------------------------------------------------------------
+# the estimator around it
+# --------------------------------------------------------------------------
+def test_refit_trains_again_on_every_row_with_the_weight_frozen(
+    classification_data, fast
+):
+    X, y, is_synthetic = classification_data
+    est = LiLAWClassifier(**fast, synthetic_weight="auto", refit=True, random_state=0)
+    est.fit(X, y, sample_origin=is_synthetic)
+    history = est.history
+    assert history[:, "refit"] == [False] * 3 + [True] * 3
+    learned = history[2, "synthetic_weight"]
+    assert history[3:, "synthetic_weight"] == [learned] * 3  # frozen
+    assert history[3:, "alpha"] == [history[2, "alpha"]] * 3
+    assert est.n_train_samples_ == 300  # the meta rows are back in
+    assert est.synthetic_weight_ == pytest.approx(learned)
+
+
+def test_pickle_clone_and_grid_search_over_the_new_options(classification_data, fast):
+    X, y, is_synthetic = classification_data
+    est = LiLAWClassifier(**fast, synthetic_weight="auto", random_state=0)
+    est.fit(X, y, sample_origin=is_synthetic)
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
+    assert restored.synthetic_weight_ == est.synthetic_weight_
+    assert clone(est).get_params()["synthetic_weight"] == "auto"
+    search = GridSearchCV(
+        LiLAWClassifier(**fast, random_state=0),
+        {"synthetic_weight": [1.0, "auto"], "refit": [False, True]},
+        cv=KFold(2, shuffle=True, random_state=0),
+    ).fit(X, y, sample_origin=is_synthetic)
+    assert len(search.cv_results_["params"]) == 4
+
+
+class _NoLinear(nn.Module):
+    def __init__(self, n_features_in, n_outputs):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(n_features_in, n_outputs))
+
+    def forward(self, X):
+        return X @ self.weight
+
+
+class _TransformsItsOutput(nn.Module):
+    def __init__(self, n_features_in, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_features_in, n_outputs)
+
+    def forward(self, X):
+        return 2 * self.linear(X)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"module": _NoLinear}, "has no nn.Linear"),
+        ({"module": _TransformsItsOutput}, "output of its last nn.Linear"),
+        ({"meta_origin": "synthetic"}, "meta_origin must be None or 'real'"),
+        ({"synthetic_weight": "learned"}, "synthetic_weight must be 'auto' or"),
+        ({"synthetic_weight": 1.0, "lilaw": False, "refit": True}, "refit=True"),
+        ({"synthetic_weight_lr": -1.0}, "synthetic_weight_lr must be >= 0"),
+    ],
+)
+def test_errors_name_what_is_needed(classification_data, fast, params, message):
+    X, y, is_synthetic = classification_data
+    est = LiLAWClassifier(**{**fast, "synthetic_weight": "auto", **params})
+    with pytest.raises(ValueError, match=message):
+        est.fit(X, y, sample_origin=is_synthetic)
