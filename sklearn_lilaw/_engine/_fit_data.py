@@ -171,6 +171,8 @@ def _add_synthetic_rows(X, y, is_synthetic, source, synthesizer, seed):
             "are synthetic or in the meta split)."
         )
     X_new, y_new, fitted = make_synthetic_rows(synthesizer, X[source], y[source], seed)
+    if y_new.ndim == 1 and y.ndim == 2 and y.shape[1] == 1:
+        y_new = y_new.reshape(-1, 1)  # a 1-d target for a one-output task
     if X_new.shape[1:] != X.shape[1:] or len(y_new) != len(X_new):
         raise ValueError(
             f"synthesizer made rows of shape {X_new.shape} with {len(y_new)} "
