@@ -8,7 +8,9 @@ of the package is in subpackages:
 - :mod:`sklearn_lilaw.synthesizers`: generators of synthetic rows;
 - :mod:`sklearn_lilaw.nets`: the torch modules (``MLP``, ``StackedLSTM``);
 - :mod:`sklearn_lilaw.datasets`: bundled data (ECG5000);
-- :mod:`sklearn_lilaw.data`: the tensor dataset and batch iterator.
+- :mod:`sklearn_lilaw.data`: the tensor dataset and batch iterator;
+- :mod:`sklearn_lilaw.plot`: pictures of the learned weights (needs
+  matplotlib).
 """
 
 try:

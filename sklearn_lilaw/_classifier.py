@@ -11,6 +11,7 @@ from skorch.utils import to_numpy
 from ._engine import LiLAWMixin
 from ._engine._docs import fill_doc, init_arguments
 from ._engine._labels import check_two_classes, encode_labels
+from ._engine._params import TASK_CONSTRAINTS
 from .data import TensorBatchIterator
 from .weights import multiclass_scores
 
@@ -86,6 +87,11 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     >>> len(clf.history[:, "alpha"])
     30
     """
+
+    _parameter_constraints = {
+        **LiLAWMixin._parameter_constraints,
+        "classes": TASK_CONSTRAINTS["classes"],
+    }
 
     def __init__(
         self,

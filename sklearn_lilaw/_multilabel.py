@@ -10,6 +10,7 @@ from skorch.dataset import Dataset
 from ._engine import LiLAWMixin
 from ._engine._docs import fill_doc, init_arguments
 from ._engine._labels import check_two_classes, encode_labels
+from ._engine._params import TASK_CONSTRAINTS
 from .data import TensorBatchIterator
 from .weights import multilabel_scores
 
@@ -91,6 +92,10 @@ class LiLAWMultiLabelClassifier(
     True
     """
 
+    _parameter_constraints = {
+        **LiLAWMixin._parameter_constraints,
+        "threshold": TASK_CONSTRAINTS["threshold"],
+    }
     _task_params = ("threshold",)
 
     def __init__(
@@ -206,7 +211,7 @@ class LiLAWMultiLabelClassifier(
             each row is normalised to sum to 1 over ``classes_``.
         """
         proba = self._predict_transformed(X, torch.sigmoid)
-        if self.one_hot_targets_:
+        if getattr(self, "one_hot_targets_", False):
             proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
@@ -226,6 +231,6 @@ class LiLAWMultiLabelClassifier(
             fitted on a 1-d ``y``, the most probable class label per row.
         """
         proba = self.predict_proba(X)
-        if self.one_hot_targets_:
+        if getattr(self, "one_hot_targets_", False):
             return self.classes_[proba.argmax(axis=1)]
         return (proba >= self.threshold).astype(np.int64)

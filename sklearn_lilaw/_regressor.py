@@ -1,7 +1,6 @@
 """Regression with LiLAW."""
 
 import functools
-import numbers
 
 import numpy as np
 import torch
@@ -11,6 +10,7 @@ from skorch.dataset import Dataset
 
 from ._engine import LiLAWMixin
 from ._engine._docs import fill_doc, init_arguments
+from ._engine._params import TASK_CONSTRAINTS
 from .data import TensorBatchIterator
 from .weights import regression_scores
 
@@ -84,6 +84,10 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
     True
     """
 
+    _parameter_constraints = {
+        **LiLAWMixin._parameter_constraints,
+        "target_range": TASK_CONSTRAINTS["target_range"],
+    }
     _task_params = ("target_range",)
 
     def __init__(
@@ -139,22 +143,22 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         return {"multi_output": True, "y_numeric": True}
 
     def _validate_targets(self, y, *, reset, classes=None):
-        y = np.asarray(y, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float64)
+        if np.isnan(y).any():
+            raise ValueError("y contains NaN.")
+        with np.errstate(over="ignore"):
+            y = y.astype(np.float32)
+        if not np.isfinite(y).all():
+            raise ValueError(
+                "y has values too large for float32 (the estimators train in "
+                "float32); rescale the targets, e.g. with TransformedTargetRegressor."
+            )
         one_d = y.ndim == 1
         Y = y.reshape(-1, 1) if one_d else y
         if reset:
             R = self.target_range
             if R is None:
                 R = Y.max(axis=0) - Y.min(axis=0)
-            elif (
-                isinstance(R, bool)
-                or not isinstance(R, numbers.Real)
-                or not np.isfinite(R)
-                or R < 0
-            ):
-                raise ValueError(
-                    f"target_range must be None or a finite float >= 0; got {R!r}."
-                )
             self.target_range_ = np.broadcast_to(
                 np.asarray(R, dtype=np.float64), (Y.shape[1],)
             ).copy()
@@ -192,4 +196,7 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
             1-d when the estimator was fitted on a 1-d ``y``.
         """
         y_pred = self._predict_transformed(X, lambda outputs: outputs)
-        return y_pred.ravel() if self.one_d_target_ else y_pred
+        # A net initialised and loaded with load_params, never fitted, has no
+        # target attributes: one output is then returned 1-d, as usual.
+        one_d = getattr(self, "one_d_target_", y_pred.shape[1] == 1)
+        return y_pred.ravel() if one_d else y_pred

@@ -6,21 +6,29 @@ estimators keep each split as whole tensors (on the training device when it
 is a GPU) and cut batches by slicing or one indexing call instead.
 
 Batches follow skorch's FAQ recipe for per-row data: when rows carry a
-``sample_origin``, ``X`` of a batch is the dict
-``{"X": features, "sample_origin": is_synthetic}``; the estimators take the
-features out before calling the module, so ``forward`` never sees it.
+``sample_origin`` or a ``sample_weight``, ``X`` of a batch is the dict
+``{"X": features, "sample_origin": ..., "sample_weight": ...}``; the
+estimators take the features out before calling the module, so ``forward``
+never sees them.
 """
 
 import math
 
 import torch
-from torch.utils.data import Dataset, Subset
+from torch.utils.data import (
+    BatchSampler,
+    DataLoader,
+    Dataset,
+    RandomSampler,
+    SequentialSampler,
+    Subset,
+)
 
-__all__ = ["LiLAWDataset", "TensorBatchIterator"]
+__all__ = ["LiLAWDataset", "TensorBatchIterator", "batch_loader"]
 
 
 class LiLAWDataset(Dataset):
-    """Rows of ``X`` with optional targets and ``sample_origin``, as tensors.
+    """Rows of ``X`` with optional targets and per-row data, as tensors.
 
     Parameters
     ----------
@@ -30,6 +38,8 @@ class LiLAWDataset(Dataset):
         Targets; None for prediction.
     sample_origin : torch.Tensor of bool, shape (n_samples,) or None
         True for synthetic rows; None when the rows are not used for training.
+    sample_weight : torch.Tensor of shape (n_samples,) or None
+        The user's weight of each row; None for all 1.
 
     Examples
     --------
@@ -42,26 +52,47 @@ class LiLAWDataset(Dataset):
     ([True, False], [1, 2])
     """
 
-    def __init__(self, X, y=None, sample_origin=None):
+    def __init__(self, X, y=None, sample_origin=None, sample_weight=None):
         self.X = X
         self.y = y
         self.sample_origin = sample_origin
+        self.sample_weight = sample_weight
 
     def __len__(self):
         return self.X.shape[0]
 
     def __getitem__(self, i):
-        # Row access, for torch's DataLoader when a user picks it as iterator.
+        # For torch's DataLoader: a row, or a whole batch for a list of rows
+        # (what batch_loader asks for).
+        if isinstance(i, list):
+            i = torch.as_tensor(i, dtype=torch.long, device=self.X.device)
         Xi, yi = self.batch(i)
         return Xi, (torch.zeros(()) if yi is None else yi)
 
+    def row_data(self):
+        """The per-row tensors that ride along with ``X`` in a batch."""
+        return {
+            name: value
+            for name, value in (
+                ("sample_origin", self.sample_origin),
+                ("sample_weight", self.sample_weight),
+            )
+            if value is not None
+        }
+
     def batch(self, index):
-        """Return ``(X, y)`` for an index (int, slice or index tensor)."""
+        """Return ``(X, y)`` for an index (int, slice or index tensor).
+
+        With per-row data, ``X`` is the dict ``{"X": features, name:
+        values, ...}`` (skorch's recipe for per-row data); the estimators
+        take the features out before calling the module.
+        """
         rows = isinstance(index, torch.Tensor) and index.ndim == 1
         take = _take if rows and index.dtype in (torch.long, torch.int) else _getitem
         Xi = take(self.X, index)
-        if self.sample_origin is not None:
-            Xi = {"X": Xi, "sample_origin": take(self.sample_origin, index)}
+        extras = self.row_data()
+        if extras:
+            Xi = {"X": Xi, **{k: take(v, index) for k, v in extras.items()}}
         yi = None if self.y is None else take(self.y, index)
         return Xi, yi
 
@@ -161,7 +192,7 @@ _BLOCK_BYTES = 1 << 24
 
 def _row_bytes(data):
     total = 0
-    for part in (data.X, data.y, data.sample_origin):
+    for part in (data.X, data.y, *data.row_data().values()):
         if part is not None and part.shape[0]:
             total += part[0].numel() * part.element_size()
     return max(total, 1)
@@ -179,3 +210,51 @@ def _slice_batch(batch, rows):
     else:
         Xi = Xi[rows]
     return Xi, None if yi is None else yi[rows]
+
+
+def batch_loader(dataset, batch_size=128, shuffle=False, drop_last=False, **kwargs):
+    """A torch ``DataLoader`` that fetches whole batches of a :class:`LiLAWDataset`.
+
+    Its sampler hands out lists of rows (a ``BatchSampler``), which the
+    dataset turns into a batch at once, so nothing is collated. Unlike
+    :class:`TensorBatchIterator` it is a ``DataLoader``, so Hugging Face
+    Accelerate can shard it across processes; the estimators use it under
+    skorch's ``AccelerateMixin``.
+
+    Parameters
+    ----------
+    dataset : LiLAWDataset or torch.utils.data.Subset of one
+        The rows.
+    batch_size : int, default=128
+        Rows per batch.
+    shuffle : bool, default=False
+        Draw the rows in a new random order each epoch.
+    drop_last : bool, default=False
+        Skip the last batch if it is smaller than ``batch_size``.
+    **kwargs
+        Other ``DataLoader`` arguments (``num_workers``, ``pin_memory``...).
+
+    Returns
+    -------
+    torch.utils.data.DataLoader
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_lilaw.data import LiLAWDataset, batch_loader
+    >>> data = LiLAWDataset(torch.zeros(5, 2), torch.arange(5))
+    >>> [y.tolist() for _, y in batch_loader(data, batch_size=2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    rows = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
+    return DataLoader(
+        dataset,
+        sampler=BatchSampler(rows, batch_size, drop_last),
+        batch_size=None,
+        collate_fn=_whole_batch,
+        **kwargs,
+    )
+
+
+def _whole_batch(batch):
+    return batch

@@ -7,20 +7,21 @@ from sklearn_lilaw._engine._fit_data import prepare_fit_data
 
 
 class _Recorder:
-    """A callable synthesizer that records the rows it is shown.
+    """A ``synthesize`` function that records the rows it is shown.
 
     Each new row is a copy of a source row with 1000 added to its first
     feature, so that generated rows are recognisable.
     """
 
-    def __init__(self):
+    def __init__(self, X, y):
+        self.X, self.y = X, y
         self.seen = None
 
-    def __call__(self, X, y, random_state):
-        self.seen = X[:, 1].copy()  # column 1 holds the row's position
-        X_new = X.copy()
+    def __call__(self, source, seed):
+        self.seen = self.X[source, 1].copy()  # column 1 holds the position
+        X_new = self.X[source].copy()
         X_new[:, 0] += 1000
-        return X_new, y.copy()
+        return X_new, self.y[source].copy(), None
 
 
 def _rows(n=100):
@@ -33,7 +34,7 @@ def _rows(n=100):
 @pytest.mark.parametrize("meta_origin", [None, "real", "any"])
 def test_no_meta_row_reaches_the_synthesizer_or_the_training_rows(meta_origin):
     X, y, is_synthetic = _rows()
-    recorder = _Recorder()
+    recorder = _Recorder(X, y)
     data = prepare_fit_data(
         X,
         y,
@@ -41,7 +42,7 @@ def test_no_meta_row_reaches_the_synthesizer_or_the_training_rows(meta_origin):
         stratify=y,
         meta_size=0.2,
         meta_origin=meta_origin,
-        synthesizer=recorder,
+        synthesize=recorder,
         stratify_labels=lambda y: y,
         seed=0,
     )
@@ -61,7 +62,7 @@ def test_no_meta_row_reaches_the_synthesizer_or_the_training_rows(meta_origin):
 
 def test_synthetic_meta_split_is_drawn_from_generated_rows_too():
     X, y, is_synthetic = _rows()
-    recorder = _Recorder()
+    recorder = _Recorder(X, y)
     data = prepare_fit_data(
         X,
         y,
@@ -69,7 +70,7 @@ def test_synthetic_meta_split_is_drawn_from_generated_rows_too():
         stratify=y,
         meta_size=0.3,
         meta_origin="synthetic",
-        synthesizer=recorder,
+        synthesize=recorder,
         stratify_labels=lambda y: y,
         seed=0,
     )
@@ -81,9 +82,9 @@ def test_synthetic_meta_split_is_drawn_from_generated_rows_too():
 
 def test_without_a_meta_split_every_row_trains_and_feeds_the_synthesizer():
     X, y, is_synthetic = _rows()
-    recorder = _Recorder()
+    recorder = _Recorder(X, y)
     data = prepare_fit_data(
-        X, y, is_synthetic, hold_out_meta=False, synthesizer=recorder, seed=0
+        X, y, is_synthetic, hold_out_meta=False, synthesize=recorder, seed=0
     )
     assert data.meta_indices.size == 0 and len(data.train_indices) == 175
     assert len(recorder.seen) == 75

@@ -94,7 +94,7 @@ def test_target_range_is_learned_or_given(diabetes, fast):
     assert reg.predict(X).shape == (442, 2) and reg.n_outputs_ == 2
     constant = LiLAWRegressor(**{**fast, "max_epochs": 2}).fit(X, np.ones(442))
     assert constant.target_range_[0] == 0 and np.isfinite(constant.predict(X)).all()
-    with pytest.raises(ValueError, match="target_range must be"):
+    with pytest.raises(ValueError, match="'target_range' parameter"):
         LiLAWRegressor(target_range=-1.0).fit(X, y)
 
 

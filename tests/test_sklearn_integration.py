@@ -95,9 +95,16 @@ def test_skorch_set_fit_request_keeps_working():
     with sklearn.config_context(enable_metadata_routing=True):
         clf = LiLAWClassifier().set_fit_request(sample_origin=True, extra=True)
         requests = clf.get_metadata_routing()._self_request.fit.requests
-        assert requests == {"sample_origin": True, "extra": True}
+        assert requests == {
+            "sample_origin": True,
+            "sample_weight": True,
+            "extra": True,
+        }
         routing = LiLAWClassifier().get_metadata_routing()
-        assert routing._self_request.fit.requests == {"sample_origin": True}
+        assert routing._self_request.fit.requests == {
+            "sample_origin": True,
+            "sample_weight": True,
+        }
 
 
 def test_grid_search_in_parallel(classification_data, fast):

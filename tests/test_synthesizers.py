@@ -137,7 +137,7 @@ def test_synthetic_weight_scales_the_loss_of_synthetic_rows(data, fast):
     ce = torch.nn.functional.cross_entropy(logits, target, reduction="none")
     expected = (ce * torch.tensor([1.0, 0.25, 0.25, 1.0])).mean()
     assert loss.item() == pytest.approx(expected.item())
-    with pytest.raises(ValueError, match="synthetic_weight must be 'auto' or"):
+    with pytest.raises(ValueError, match="'synthetic_weight' parameter"):
         LiLAWClassifier(synthetic_weight=-1.0).fit(X, y)
 
 

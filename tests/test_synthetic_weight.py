@@ -242,9 +242,9 @@ class _TransformsItsOutput(nn.Module):
         ({"module": _NoLinear}, "has no nn.Linear"),
         ({"module": _TransformsItsOutput}, "output of its last nn.Linear"),
         ({"meta_origin": "synthetic"}, "meta_origin must be None or 'real'"),
-        ({"synthetic_weight": "learned"}, "synthetic_weight must be 'auto' or"),
+        ({"synthetic_weight": "learned"}, "'synthetic_weight' parameter"),
         ({"synthetic_weight": 1.0, "lilaw": False, "refit": True}, "refit=True"),
-        ({"synthetic_weight_lr": -1.0}, "synthetic_weight_lr must be >= 0"),
+        ({"synthetic_weight_lr": -1.0}, "'synthetic_weight_lr' parameter"),
     ],
 )
 def test_errors_name_what_is_needed(classification_data, fast, params, message):

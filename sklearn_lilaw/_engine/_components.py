@@ -2,6 +2,7 @@
 
 import inspect
 
+import numpy as np
 import torch
 
 from ..nets import MLP
@@ -16,8 +17,9 @@ class ComponentsMixin:
     def initialize_module(self):
         """Build the module; the default is an :class:`MLP` sized from the data.
 
-        A module class whose ``__init__`` takes ``n_features_in`` or
-        ``n_outputs`` gets them from the data unless given as ``module__*``.
+        A module class whose ``__init__`` takes ``n_features_in``,
+        ``n_outputs`` or ``input_shape`` gets them from the data unless given
+        as ``module__*``.
         """
         kwargs = self.get_params_for("module")
         module = MLP if self.module is None else self.module
@@ -41,14 +43,21 @@ class ComponentsMixin:
         return super().torch_compile(module, name)
 
     def _data_shape_kwargs(self):
-        if not hasattr(self, "n_features_in_"):
-            if self.module is None:
+        """``n_features_in`` (the values of a row, flattened), ``n_outputs`` and
+        ``input_shape`` (the shape of a row), for modules that take them."""
+        if not hasattr(self, "input_shape_"):
+            given = self.get_params_for("module")
+            if self.module is None and not {"n_features_in", "n_outputs"} <= set(given):
                 raise ValueError(
-                    "The default MLP module is sized from the data: call fit, or "
-                    "pass module__n_features_in and module__n_outputs."
+                    "The default MLP module is sized from the data: call fit, "
+                    "or pass module__n_features_in and module__n_outputs."
                 )
             return {}
-        return {"n_features_in": self.n_features_in_, "n_outputs": self._n_outputs()}
+        return {
+            "n_features_in": int(np.prod(self.input_shape_)),
+            "n_outputs": self._n_outputs(),
+            "input_shape": self.input_shape_,
+        }
 
     def initialize_criterion(self):
         """Build the criterion with ``reduction='none'``: LiLAW weighs each sample."""

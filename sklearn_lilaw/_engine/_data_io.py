@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.dataset import get_len
 from skorch.utils import is_dataset
 
-from ..data import LiLAWDataset
+from ..data import LiLAWDataset, TensorBatchIterator, batch_loader
 
 __all__ = ["DataIOMixin"]
 
@@ -33,7 +33,14 @@ class DataIOMixin:
             kwargs["batch_size"] = get_len(dataset)
         if training:
             kwargs.setdefault("shuffle", True)
-        return getattr(self, prefix)(dataset, **kwargs)
+        iterator = getattr(self, prefix)
+        accelerator = getattr(self, "accelerator", None)
+        if iterator is TensorBatchIterator and accelerator is not None:
+            if accelerator.num_processes > 1:
+                # Under skorch's AccelerateMixin with several processes, the
+                # iterator must be a DataLoader for the accelerator to shard.
+                iterator = batch_loader
+        return iterator(dataset, **kwargs)
 
     def _predict_transformed(self, X, default):
         """Module outputs for ``X`` passed through ``predict_nonlinearity``.
@@ -58,4 +65,11 @@ class DataIOMixin:
             return X  # skorch's scoring callbacks pass datasets through
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        return validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+        X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+        shape = getattr(self, "input_shape_", None)
+        if shape is not None and X.shape[1:] != shape:
+            raise ValueError(
+                f"X has rows of shape {X.shape[1:]}; the estimator was fitted on "
+                f"rows of shape {shape}."
+            )
+        return X

@@ -1,8 +1,10 @@
-"""Resolving the ``device`` parameter."""
+"""Resolving and checking the ``device`` parameter."""
 
 import torch
 
 __all__ = ["resolve_device", "check_device_available"]
+
+_HELP = "use 'cpu', or 'auto' to pick CUDA only where it exists"
 
 
 def resolve_device(device):
@@ -17,19 +19,24 @@ def resolve_device(device):
 
 
 def check_device_available(device):
-    """Raise a ValueError if ``device`` asks for CUDA on a machine without it."""
-    resolved = resolve_device(device)
-    if resolved is None:
-        return
+    """Raise a ValueError unless the estimators can train on ``device`` here."""
     try:
-        kind = torch.device(resolved).type
+        kind = torch.device(resolve_device(device)).type
     except (RuntimeError, TypeError) as exc:
         raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto'; got {device!r}."
+            f"device must be 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'; got {device!r}."
         ) from exc
-    if kind == "cuda" and not torch.cuda.is_available():
+    available = {
+        "cpu": True,
+        "cuda": torch.cuda.is_available(),
+        "mps": torch.backends.mps.is_available(),
+    }
+    if kind not in available:
         raise ValueError(
-            f"device={device!r} asks for CUDA, but torch.cuda.is_available() is "
-            "False on this machine; use device='cpu', or device='auto' to pick "
-            "CUDA only where it exists."
+            f"device={device!r} cannot hold training data (a {kind!r} device); {_HELP}."
+        )
+    if not available[kind]:
+        raise ValueError(
+            f"device={device!r} asks for {kind.upper()}, but this machine has "
+            f"none (torch reports it unavailable); {_HELP}."
         )

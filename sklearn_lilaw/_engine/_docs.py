@@ -10,8 +10,9 @@ _SECTIONS = {
     "lilaw_parameters": """\
 module : torch.nn.Module class or instance, default=None
         The network. None builds an :class:`~sklearn_lilaw.nets.MLP` at fit time.
-        A module class whose ``__init__`` takes ``n_features_in`` or
-        ``n_outputs`` gets them from the data; set its other parameters with
+        A module class whose ``__init__`` takes ``n_features_in`` (the values
+        of a row, flattened), ``n_outputs`` or ``input_shape`` (the shape of a
+        row) gets them from the data; set its other parameters with
         ``module__name=value``.
     hidden_layer_sizes : tuple of int, default=(100,)
         Hidden layers of the default MLP (ignored when ``module`` is given).

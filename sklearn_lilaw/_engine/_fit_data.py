@@ -13,11 +13,11 @@ estimator), so the rules below can be tested on their own:
 - ``meta_size`` is a share of the rows given to ``fit``, whatever is added.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..synthesizers._base import make_synthetic_rows
 from ._meta_split import meta_split_size, select_meta_indices
 
 __all__ = ["FitData", "prepare_fit_data", "resolve_meta_origin"]
@@ -39,6 +39,8 @@ class FitData:
         Rows made by the synthesizer.
     synthesizer : object or None
         The fitted synthesizer.
+    sample_weight : ndarray or None
+        The user's weight of each row (1 for generated rows); None for all 1.
     """
 
     X: np.ndarray
@@ -47,17 +49,11 @@ class FitData:
     meta_indices: np.ndarray
     n_synthetic: int = 0
     synthesizer: object = None
+    sample_weight: np.ndarray = None
 
     def without_meta_split(self):
         """The same rows, every one of them trained on."""
-        return FitData(
-            self.X,
-            self.y,
-            self.is_synthetic,
-            np.array([], dtype=np.intp),
-            self.n_synthetic,
-            self.synthesizer,
-        )
+        return dataclasses.replace(self, meta_indices=np.array([], dtype=np.intp))
 
     @property
     def train_indices(self):
@@ -79,12 +75,13 @@ def prepare_fit_data(
     y,
     is_synthetic,
     *,
+    sample_weight=None,
     stratify=None,
     meta_size=0.05,
     meta_origin=None,
     meta_min_size=1,
     hold_out_meta=True,
-    synthesizer=None,
+    synthesize=None,
     stratify_labels=None,
     seed=0,
 ):
@@ -96,6 +93,8 @@ def prepare_fit_data(
         Validated rows and encoded targets given to ``fit``.
     is_synthetic : ndarray of bool
         The parsed ``sample_origin``.
+    sample_weight : ndarray or None
+        The checked ``sample_weight`` of the given rows.
     stratify : ndarray or None
         Labels to stratify the meta split on, one per row of ``X``.
     meta_size : float or int
@@ -107,8 +106,11 @@ def prepare_fit_data(
         per class for classifiers).
     hold_out_meta : bool
         False trains on every row (no meta split).
-    synthesizer : object or None
-        As the estimators' parameter.
+    synthesize : callable or None
+        ``(source, seed) -> (X_new, y_new, fitted)``: runs the synthesizer on
+        the rows where the boolean mask ``source`` is True and returns its
+        rows checked and encoded like ``X`` and ``y`` (``y_new`` None when it
+        made none); None for no synthesizer.
     stratify_labels : callable or None
         ``y -> labels`` to stratify on, for a meta split drawn after
         synthesis.
@@ -125,7 +127,7 @@ def prepare_fit_data(
     if n_meta and origin == "synthetic":
         # Meta rows are synthetic, so the synthesizer may see every real row.
         X, y, is_synthetic, made = _add_synthetic_rows(
-            X, y, is_synthetic, ~is_synthetic, synthesizer, seed
+            X, y, is_synthetic, ~is_synthetic, synthesize, seed
         )
         if made.n_synthetic:
             stratify = None if stratify_labels is None else stratify_labels(y)
@@ -150,9 +152,13 @@ def prepare_fit_data(
         source = ~is_synthetic
         source[meta] = False
         X, y, is_synthetic, made = _add_synthetic_rows(
-            X, y, is_synthetic, source, synthesizer, seed
+            X, y, is_synthetic, source, synthesize, seed
         )
-    return FitData(X, y, is_synthetic, meta, made.n_synthetic, made.fitted)
+    if sample_weight is not None and made.n_synthetic:
+        sample_weight = np.concatenate([sample_weight, np.ones(made.n_synthetic)])
+    return FitData(
+        X, y, is_synthetic, meta, made.n_synthetic, made.fitted, sample_weight
+    )
 
 
 @dataclass(frozen=True)
@@ -161,25 +167,18 @@ class _Made:
     fitted: object = None
 
 
-def _add_synthetic_rows(X, y, is_synthetic, source, synthesizer, seed):
+def _add_synthetic_rows(X, y, is_synthetic, source, synthesize, seed):
     """Append the synthesizer's rows, made from the rows where ``source``."""
-    if synthesizer is None:
+    if synthesize is None:
         return X, y, is_synthetic, _Made()
     if not source.any():
         raise ValueError(
             "synthesizer has no real training rows to learn from (all rows "
             "are synthetic or in the meta split)."
         )
-    X_new, y_new, fitted = make_synthetic_rows(synthesizer, X[source], y[source], seed)
-    if y_new.ndim == 1 and y.ndim == 2 and y.shape[1] == 1:
-        y_new = y_new.reshape(-1, 1)  # a 1-d target for a one-output task
-    if X_new.shape[1:] != X.shape[1:] or len(y_new) != len(X_new):
-        raise ValueError(
-            f"synthesizer made rows of shape {X_new.shape} with {len(y_new)} "
-            f"targets; expected (n_new, {', '.join(map(str, X.shape[1:]))})."
-        )
-    if not np.isfinite(X_new).all():
-        raise ValueError("synthesizer made rows with NaN or infinite values.")
+    X_new, y_new, fitted = synthesize(source, seed)
+    if y_new is None:  # it made no rows
+        return X, y, is_synthetic, _Made(0, fitted)
     return (
         np.concatenate([X, X_new.astype(X.dtype, copy=False)]),
         np.concatenate([y, y_new.astype(y.dtype, copy=False)]),

@@ -7,15 +7,21 @@
 the loop a second time, on every row, with the learned weights frozen.
 """
 
+import warnings
+
 import numpy as np
 import torch
+from sklearn.base import is_classifier
 from sklearn.utils.validation import validate_data
 
+from ._divergence import check_parameters
 from ._fit_data import prepare_fit_data
 from ._lookahead import SyntheticWeightLearner
-from ._origin import check_sample_origin
-from ._params import check_lilaw_params
+from ._origin import check_sample_origin, check_sample_weight
+from ._params import check_params
 from ._seeding import fit_rng
+from ._skorch_compat import restore_best_lilaw_state
+from ._synthesis import Synthesis
 from ._tensors import training_tensors
 
 __all__ = ["FitState", "FittingMixin"]
@@ -33,12 +39,13 @@ class FitState:
         self.meta = meta  # a MetaBatchSampler, or None without a meta split
         self.learner = learner  # a SyntheticWeightLearner with "auto"
         self.frozen = frozen  # the refit: learned weights used, not learned
+        self.batch_weights = None  # the last training batch's LiLAW weights
 
 
 class FittingMixin:
     """``fit`` and ``partial_fit`` of the LiLAW estimators."""
 
-    def fit(self, X, y, sample_origin=None, **fit_params):
+    def fit(self, X, y, sample_origin=None, sample_weight=None, **fit_params):
         """Fit the module with LiLAW weighting on the rows outside the meta split.
 
         Parameters
@@ -52,6 +59,10 @@ class FittingMixin:
             Which rows are real and which synthetic: booleans (True =
             synthetic), 0/1, or ``'real'``/``'synthetic'``. None means every
             row is real.
+        sample_weight : array-like of shape (n_samples,), default=None
+            A factor (>= 0) on each row's loss, with the LiLAW weight and the
+            synthetic rows' weight; rows made by a ``synthesizer`` get 1. The
+            meta steps do not use it. None means 1 for every row.
         **fit_params : dict
             Passed to the module's ``forward`` (skorch convention).
 
@@ -61,9 +72,13 @@ class FittingMixin:
             The fitted estimator.
         """
         reset = not (self.warm_start and self.initialized_)
-        return self._fit(X, y, sample_origin, fit_params, reset=reset, method="fit")
+        return self._fit(
+            X, y, sample_origin, sample_weight, fit_params, reset=reset, method="fit"
+        )
 
-    def partial_fit(self, X, y, classes=None, sample_origin=None, **fit_params):
+    def partial_fit(
+        self, X, y, classes=None, sample_origin=None, sample_weight=None, **fit_params
+    ):
         """Continue training for ``max_epochs`` on new data, without re-initialising.
 
         The meta split is drawn from the rows passed to this call.
@@ -77,7 +92,7 @@ class FittingMixin:
         classes : array-like, default=None
             Classifiers only: all class labels, needed on the first call if
             it does not show every class.
-        sample_origin : array-like of shape (n_samples,), default=None
+        sample_origin, sample_weight : array-like of shape (n_samples,), default=None
             As in :meth:`fit`.
         **fit_params : dict
             Passed to the module's ``forward``.
@@ -91,19 +106,32 @@ class FittingMixin:
             X,
             y,
             sample_origin,
+            sample_weight,
             fit_params,
             reset=not self.initialized_,
             method="partial_fit",
             classes=classes,
         )
 
-    def _fit(self, X, y, sample_origin, fit_params, *, reset, method, classes=None):
-        check_lilaw_params(self)
+    def _fit(
+        self,
+        X,
+        y,
+        sample_origin,
+        sample_weight,
+        fit_params,
+        *,
+        reset,
+        method,
+        classes=None,
+    ):
+        check_params(self)
         # partial_fit calls after the first draw a new order each.
         offset = 0 if reset or self.history_ is None else len(self.history_)
-        with fit_rng(self.random_state, self.device, offset) as seed:
+        with fit_rng(self.random_state, self._training_device(), offset) as seed:
             if isinstance(X, torch.Tensor):
                 X = X.detach().cpu().numpy()
+            X_given, y_given = X, y
             X, y = validate_data(
                 self,
                 X,
@@ -113,25 +141,56 @@ class FittingMixin:
                 allow_nd=True,
                 **self._y_validation_kwargs(),
             )
+            if reset or not hasattr(self, "input_shape_"):
+                self.input_shape_ = tuple(X.shape[1:])
+            elif X.shape[1:] != self.input_shape_:
+                raise ValueError(
+                    f"X has rows of shape {X.shape[1:]}; the estimator was "
+                    f"fitted on rows of shape {self.input_shape_}."
+                )
             is_synthetic = check_sample_origin(sample_origin, X.shape[0])
+            sample_weight = check_sample_weight(sample_weight, X.shape[0])
             y, stratify = self._validate_targets(y, reset=reset, classes=classes)
             data = prepare_fit_data(
                 X,
                 y,
                 is_synthetic,
+                sample_weight=sample_weight,
                 stratify=stratify,
                 meta_size=self.meta_size,
                 meta_origin=self.meta_origin,
                 meta_min_size=self._meta_min_size(),
                 hold_out_meta=self.lilaw or self._learns_synthetic_weight(),
-                synthesizer=self.synthesizer,
+                synthesize=(
+                    None
+                    if self.synthesizer is None
+                    else Synthesis(self, X_given, y_given, X)
+                ),
                 stratify_labels=self._stratify_labels,
                 seed=seed,
             )
+            self._warn_about(data)
             if reset or not self.initialized_:
                 self.initialize()
             self._train(data, fit_params, method)
         return self
+
+    def _warn_about(self, data):
+        """Warn about fits that run, but not as the user probably expects."""
+        if len(data.meta_indices) and is_classifier(self) and data.y.ndim == 1:
+            missing = np.setdiff1d(
+                np.unique(data.y[data.train_indices]), data.y[data.meta_indices]
+            )
+            if len(missing):
+                warnings.warn(
+                    f"The meta split has no rows of the classes "
+                    f"{self.classes_[missing].tolist()} (they have too few real "
+                    "rows, or none); the meta steps cannot tell how these "
+                    "classes' rows should be weighted. A larger meta_size helps "
+                    "if they have real rows.",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     def _train(self, data, fit_params, method):
         self.meta_indices_ = data.meta_indices
@@ -145,7 +204,7 @@ class FittingMixin:
         )
         dataset, y_train, meta = training_tensors(
             data,
-            self.device,
+            self._training_device(),
             keep_origin=keep_origin,
             meta_batch_size=self._meta_batch_size(),
         )
@@ -159,7 +218,7 @@ class FittingMixin:
                 self.synthetic_weight_lr,
             )
         self._run_fit_loop(
-            FitState(self._loss_kernel(self.device), meta, learner),
+            FitState(self._loss_kernel(self._training_device()), meta, learner),
             dataset,
             y_train,
             method,
@@ -175,13 +234,13 @@ class FittingMixin:
             self.history_ = history
             dataset, y_train, _ = training_tensors(
                 data.without_meta_split(),
-                self.device,
+                self._training_device(),
                 keep_origin=keep_origin,
                 meta_batch_size=self._meta_batch_size(),
             )
             self.n_train_samples_ = len(dataset)
             self._run_fit_loop(
-                FitState(self._loss_kernel(self.device), None, frozen=True),
+                FitState(self._loss_kernel(self._training_device()), None, frozen=True),
                 dataset,
                 y_train,
                 method,
@@ -190,6 +249,15 @@ class FittingMixin:
         if self.lilaw:
             alpha, beta, delta = self.lilaw_state_.scalars.tolist()
             self.lilaw_params_ = {"alpha": alpha, "beta": beta, "delta": delta}
+            if meta is not None and len(self.history) <= self.warmup_epochs:
+                warnings.warn(
+                    f"LiLAW never started: all {len(self.history)} epochs were "
+                    f"warm-up (warmup_epochs={self.warmup_epochs}), so this was "
+                    "plain training and alpha, beta, delta kept their initial "
+                    "values. Raise max_epochs or lower warmup_epochs.",
+                    UserWarning,
+                    stacklevel=4,
+                )
         self.synthetic_weight_ = (
             self.lilaw_state_.synthetic_weight
             if self._learns_synthetic_weight()
@@ -204,6 +272,8 @@ class FittingMixin:
             self.__dict__.pop("_fit_state", None)
             if state.learner is not None:
                 state.learner.close()
+        restore_best_lilaw_state(self)
+        check_parameters(self)
 
     def _learns_synthetic_weight(self):
         return (

@@ -19,8 +19,12 @@ class LiLAWHistory(Callback):
       epoch (NaN when there were none);
     - ``synthetic_weight`` (``synthetic_weight='auto'``): the learned factor
       ``w_s`` of synthetic rows at the end of the epoch;
-    - ``meta_loss`` (with a meta split): the unweighted mean loss of the
-      model on the whole meta split;
+    - ``meta_loss`` and ``meta_loss_best`` (with a meta split): the
+      unweighted mean loss of the model on the whole meta split, and whether
+      it is the lowest so far; with ``train_split=None`` (no validation split
+      of skorch's own) also as ``valid_loss`` and ``valid_loss_best``, so
+      that skorch's ``EarlyStopping()`` and ``Checkpoint()`` work with their
+      default monitors;
     - ``refit`` (``refit=True``): whether the epoch belongs to the refit.
 
     The weights of each batch stay on the training device until the epoch
@@ -31,7 +35,8 @@ class LiLAWHistory(Callback):
         self.weights_, self.origins_ = [], []
 
     def on_batch_end(self, net, batch=None, training=False, **kwargs):
-        weights = kwargs.get("lilaw_weights")
+        state = net._fit_state
+        weights = None if state is None else state.batch_weights
         if not training or weights is None:
             return
         Xi = batch[0]
@@ -54,9 +59,21 @@ class LiLAWHistory(Callback):
         if net._learns_synthetic_weight():
             record("synthetic_weight", net.lilaw_state_.synthetic_weight)
         if state.meta is not None:
-            record("meta_loss", net._meta_split_loss())
+            self._record_loss(net, "meta_loss", net._meta_split_loss())
         if net.refit:
             record("refit", state.frozen)
+
+    def _record_loss(self, net, name, loss):
+        """``meta_loss`` and ``meta_loss_best``; with no validation split of
+        skorch's own, ``valid_loss`` and ``valid_loss_best`` too, so that
+        ``EarlyStopping()`` and ``Checkpoint()`` work with their defaults."""
+        best = not any(row.get(name, float("inf")) <= loss for row in net.history[:-1])
+        names = [name]
+        if net.train_split is None:
+            names.append("valid_loss")
+        for column in names:
+            net.history.record(column, loss)
+            net.history.record(column + "_best", best)
 
     def _mean_weights(self):
         """Mean weight of the real and of the synthetic rows (NaN if none)."""

@@ -18,6 +18,7 @@ from ..weights import (
     synthetic_factors,
     synthetic_weight_gradient,
 )
+from ._distributed import all_reduce_mean
 
 __all__ = ["SyntheticWeightLearner", "last_linear"]
 
@@ -61,8 +62,10 @@ class SyntheticWeightLearner:
         self.layer = last_linear(module)
         self.state = state
         self.per_sample_loss = per_sample_loss
-        self.gamma = nn.Parameter(state.gamma.detach().clone())
-        self.optimizer = torch.optim.Adam([self.gamma], lr=lr)
+        self.lr = lr
+        # Made at the first batch, from the state as it is then: a callback
+        # such as skorch's LoadInitState may restore it when training begins.
+        self.gamma = self.optimizer = None
         self._forward = None  # (input, output) of the layer's last call
         self._batch = None  # what the step needs of the last training batch
         self._hook = self.layer.register_forward_hook(self._keep_forward)
@@ -90,6 +93,9 @@ class SyntheticWeightLearner:
         """The training batch's row factors ``c / mean(c)`` (None: all real)."""
         if origin is None:
             return None
+        if self.gamma is None:
+            self.gamma = nn.Parameter(self.state.gamma.detach().clone())
+            self.optimizer = torch.optim.Adam([self.gamma], lr=self.lr)
         return synthetic_factors(origin, self.gamma.detach())
 
     def watch(self, y_pred, origin, factors, strata=None):
@@ -126,7 +132,7 @@ class SyntheticWeightLearner:
         grad = synthetic_weight_gradient(
             alignment, batch["origin"], self.gamma, batch["strata"]
         )
-        self.gamma.grad = grad.to(self.gamma.dtype).reshape(())
+        self.gamma.grad = all_reduce_mean(grad.to(self.gamma.dtype).reshape(()))
         self.optimizer.step()
         with torch.no_grad():
             # w_s <= 1: synthetic rows never count more than real ones. Left

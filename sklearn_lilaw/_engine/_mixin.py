@@ -42,6 +42,7 @@ building of module and criterion (:mod:`._components`), and datasets,
 iterators and predictions (:mod:`._data_io`).
 """
 
+import numpy as np
 import torch
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
@@ -49,9 +50,13 @@ from skorch.utils import to_tensor
 from ..weights import meta_update, synthetic_factors
 from ._components import ComponentsMixin
 from ._data_io import DataIOMixin
+from ._distributed import all_reduce_mean
+from ._divergence import check_epoch
 from ._fitting import FittingMixin
 from ._history import LiLAWHistory
 from ._kernels import LossKernel
+from ._origin import check_sample_origin
+from ._params import PARAMETER_CONSTRAINTS
 from ._skorch_compat import SkorchCompatMixin
 
 __all__ = ["LiLAWMixin"]
@@ -60,13 +65,16 @@ __all__ = ["LiLAWMixin"]
 class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
     """LiLAW training for a skorch net; see the module docstring."""
 
-    # Request ``sample_origin`` by default when metadata routing is enabled, so
-    # that Pipeline, cross_validate and GridSearchCV pass it without a
-    # ``set_fit_request`` call.
-    __metadata_request__fit = {"sample_origin": True}
-    __metadata_request__partial_fit = {"sample_origin": True}
+    # Request ``sample_origin`` and ``sample_weight`` by default when metadata
+    # routing is enabled, so that Pipeline, cross_validate and GridSearchCV
+    # pass them without a ``set_fit_request`` call.
+    __metadata_request__fit = {"sample_origin": True, "sample_weight": True}
+    __metadata_request__partial_fit = {"sample_origin": True, "sample_weight": True}
+    # Scores stay unweighted, as without routing (set_score_request changes it).
+    __metadata_request__score = {"sample_weight": False}
 
     _fit_state = None
+    _parameter_constraints = PARAMETER_CONSTRAINTS
 
     # The parameters the engine adds to skorch's; each estimator spells out
     # its full signature (scikit-learn reads it) and adds its task's own
@@ -130,45 +138,53 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
             return True  # the refit: the learned alpha, beta, delta
         return state.meta is not None and len(self.history) > self.warmup_epochs
 
-    def _row_factor(self, origin):
-        """Each row's factor on its loss from ``synthetic_weight`` (None: all 1).
+    def _row_factor(self, origin, sample_weight=None):
+        """Each row's factor on its loss (None: all 1).
 
-        A number multiplies the synthetic rows' losses; ``'auto'`` gives them
-        the learned ``w_s``, normalised by the batch mean.
+        ``sample_weight`` times the synthetic rows' weight: a number
+        multiplies their losses; ``'auto'`` gives them the learned ``w_s``,
+        normalised by the batch mean.
         """
-        if origin is None or self.synthetic_weight == 1:
-            return None
-        if not self._learns_synthetic_weight():
-            return torch.where(origin, self.synthetic_weight, 1.0)
-        state = self._fit_state
-        if state is not None and state.learner is not None:
-            return state.learner.factors(origin)
-        return synthetic_factors(origin, self.lilaw_state_.gamma)
+        factor = None
+        if origin is not None and self.synthetic_weight != 1:
+            if not self._learns_synthetic_weight():
+                factor = torch.where(origin, self.synthetic_weight, 1.0)
+            elif self._fit_state is not None and self._fit_state.learner is not None:
+                factor = self._fit_state.learner.factors(origin)
+            else:
+                factor = synthetic_factors(origin, self.lilaw_state_.gamma)
+        if sample_weight is None:
+            return factor
+        return sample_weight if factor is None else factor * sample_weight
 
     def _training_loss(self, y_pred, y_true, X):
         """The model step's loss and the batch's LiLAW weights (None without)."""
         state = self._fit_state
-        y_true = to_tensor(y_true, device=self.device)
-        origin = X.get("sample_origin") if isinstance(X, dict) else None
-        factor = self._row_factor(origin)
+        y_true = to_tensor(y_true, device=self._training_device())
+        rows = X if isinstance(X, dict) else {}
+        origin = rows.get("sample_origin")
+        factor = self._row_factor(origin, rows.get("sample_weight"))
         if state is not None and state.learner is not None:
             state.learner.watch(y_pred, origin, factor, self._strata(y_true))
         if self._lilaw_active():
-            return state.kernel.weighted_loss(
+            loss, weights = state.kernel.weighted_loss(
                 y_pred,
                 y_true,
                 self.lilaw_state_.scalars,
                 detach=self.detach_weights,
                 row_factor=factor,
             )
-        losses = self._per_sample_loss(y_pred, y_true)
-        if factor is not None:
-            losses = losses * factor
-        weights = None
-        if self.lilaw and state is not None and state.meta is not None:
-            # Warm-up: plain training; the weights are only logged.
-            weights = state.kernel.weights(y_pred, y_true, self.lilaw_state_.scalars)
-        return losses.mean(), weights
+        else:
+            losses = self._per_sample_loss(y_pred, y_true)
+            loss = (losses if factor is None else losses * factor).mean()
+            weights = None
+            if self.lilaw and state is not None and state.meta is not None:
+                # Warm-up: plain training; the weights are only logged.
+                scalars = self.lilaw_state_.scalars
+                weights = state.kernel.weights(y_pred, y_true, scalars)
+        if state is not None:
+            state.batch_weights = weights  # for the history callback
+        return loss, weights
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Mean loss of a batch, LiLAW-weighted on training batches after warm-up.
@@ -179,7 +195,7 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
         """
         if training:
             return self._training_loss(y_pred, y_true, X)[0]
-        y_true = to_tensor(y_true, device=self.device)
+        y_true = to_tensor(y_true, device=self._training_device())
         return self._per_sample_loss(y_pred, y_true).mean()
 
     def train_step_single(self, batch, **fit_params):
@@ -187,16 +203,15 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
 
         As skorch's, except that the modules are switched to training mode
         only when they are not in it already (the switch walks every
-        submodule); the step also returns the batch's LiLAW weights
-        (``'lilaw_weights'``) for the history callback.
+        submodule).
         """
         if not self.module_.training:
             self._set_training(True)
         Xi, yi = unpack_data(batch)
         y_pred = self.infer(Xi, **fit_params)
-        loss, weights = self._training_loss(y_pred, yi, Xi)
+        loss, _ = self._training_loss(y_pred, yi, Xi)
         loss.backward()
-        return {"loss": loss, "y_pred": y_pred, "lilaw_weights": weights}
+        return {"loss": loss, "y_pred": y_pred}
 
     def train_step(self, batch, **fit_params):
         """Model step (skorch's), then the meta step on one meta batch.
@@ -222,12 +237,60 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
             y_pred = self.infer(X_meta)
             if lilaw_step:
                 scalars = self.lilaw_state_.scalars
-                grad = state.kernel.meta_gradient(y_pred, y_meta, scalars)
+                grad = all_reduce_mean(
+                    state.kernel.meta_gradient(y_pred, y_meta, scalars)
+                )
                 scalars.copy_(
                     meta_update(scalars, grad, self.meta_lr, self.meta_weight_decay)
                 )
         if state.learner is not None:
             state.learner.step(y_pred, y_meta)
+
+    def on_epoch_end(self, net, **kwargs):
+        """skorch's hook; fails loudly if the epoch diverged."""
+        super().on_epoch_end(net, **kwargs)
+        if self._fit_state is not None:
+            check_epoch(self)
+
+    def sample_weights(self, X, y, sample_origin=None):
+        """The factor each row's loss gets from the fitted estimator.
+
+        The LiLAW weight ``W`` under the learned alpha, beta, delta (1 with
+        ``lilaw=False``), times the synthetic rows' weight (the learned
+        ``w_s`` with ``synthetic_weight='auto'``, else the number given) for
+        rows marked synthetic. A training batch normalises the synthetic
+        factor by its batch mean; this does not.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Rows.
+        y : array-like
+            Their targets.
+        sample_origin : array-like of shape (n_samples,), default=None
+            As in :meth:`fit`; None means every row is real.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,)
+        """
+        X = self._validate_X_predict(X)
+        y, _ = self._validate_targets(np.asarray(y), reset=False)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} targets.")
+        origin = check_sample_origin(sample_origin, len(X))
+        outputs = self.forward(X).to(self._training_device())
+        weights = torch.ones(len(X), dtype=outputs.dtype, device=outputs.device)
+        if self.lilaw:
+            kernel = self._loss_kernel(self._training_device())
+            targets = torch.as_tensor(y, device=outputs.device)
+            weights = kernel.weights(outputs, targets, self.lilaw_state_.scalars)
+        factor = torch.where(
+            torch.as_tensor(origin, device=weights.device),
+            float(self.synthetic_weight_),
+            1.0,
+        )
+        return (weights * factor).double().cpu().numpy()
 
     def _meta_split_loss(self):
         """Unweighted mean loss of the model on the whole meta split."""

@@ -1,8 +1,8 @@
-"""Parsing of ``sample_origin``: which training rows are real, which synthetic."""
+"""The per-row inputs of ``fit``: ``sample_origin`` and ``sample_weight``."""
 
 import numpy as np
 
-__all__ = ["check_sample_origin"]
+__all__ = ["check_sample_origin", "check_sample_weight"]
 
 _REAL_NAMES = {"real"}
 _SYNTHETIC_NAMES = {"synthetic"}
@@ -39,6 +39,8 @@ def check_sample_origin(sample_origin, n_samples):
             f"sample_origin must be 1-d with one entry per row of X "
             f"({n_samples}); got shape {origin.shape}."
         )
+    if origin.dtype == object and all(isinstance(v, (bool, np.bool_)) for v in origin):
+        origin = origin.astype(bool)  # e.g. a pandas Series of dtype object
     if origin.dtype == bool:
         return origin.copy()
     if origin.dtype.kind in "iuf":
@@ -66,3 +68,26 @@ def check_sample_origin(sample_origin, n_samples):
         "sample_origin must be booleans (True = synthetic), 0/1 or "
         f"'real'/'synthetic'; got dtype {origin.dtype}."
     )
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Return ``sample_weight`` as a new float64 array, or None for all 1.
+
+    Raises
+    ------
+    ValueError
+        On a length mismatch, or values that are not finite and >= 0.
+    """
+    if sample_weight is None:
+        return None
+    weight = np.array(sample_weight, dtype=np.float64)
+    if weight.ndim != 1 or weight.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must be 1-d with one entry per row of X "
+            f"({n_samples}); got shape {weight.shape}."
+        )
+    if not np.isfinite(weight).all() or (weight < 0).any():
+        raise ValueError("sample_weight must hold finite values >= 0.")
+    if not weight.any():
+        raise ValueError("sample_weight must contain at least one non-zero value.")
+    return weight

@@ -12,17 +12,25 @@ upgrade touches this one file:
 - callbacks set on an unfitted net are stored, not built;
 - pickling leaves the per-fit state out and maps tensors onto this
   machine's device for ``'auto'``;
-- ``forward`` never sees the ``sample_origin`` that rides along with ``X``.
+- ``forward`` never sees the per-row data (``sample_origin``,
+  ``sample_weight``) that rides along with ``X``;
+- the learned LiLAW state (``lilaw_state_``, a module skorch saves with
+  ``f_lilaw_state``) is also restored from a saved history, and beside the
+  module's weights when ``EarlyStopping(load_best=True)`` restores those.
 """
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from sklearn.base import BaseEstimator
+from skorch.callbacks import EarlyStopping
 
 from ._device import resolve_device
 
-__all__ = ["SkorchCompatMixin"]
+__all__ = ["SkorchCompatMixin", "restore_best_lilaw_state"]
+
+# The keys of a batch's X dict (see sklearn_lilaw.data).
+_BATCH_KEYS = {"X", "sample_origin", "sample_weight"}
 
 
 class SkorchCompatMixin:
@@ -64,6 +72,13 @@ class SkorchCompatMixin:
     def device(self, value):
         self.__dict__["device"] = value
 
+    def _training_device(self):
+        """Where the fit's tensors go: ``device``, or the accelerator's with
+        ``device=None`` (skorch's AccelerateMixin places the modules)."""
+        if self.__dict__.get("device", "cpu") is None:
+            return self.accelerator.device
+        return self.device
+
     def get_params(self, deep=True, **kwargs):
         params = super().get_params(deep=deep, **kwargs)
         if "device" in self.__dict__:
@@ -96,8 +111,8 @@ class SkorchCompatMixin:
         pass
 
     def infer(self, x, **fit_params):
-        """Run the module on a batch; ``sample_origin`` is kept from ``forward``."""
-        if isinstance(x, Mapping) and "sample_origin" in x:
+        """Run the module on a batch; per-row data is kept from ``forward``."""
+        if isinstance(x, Mapping) and set(x) <= _BATCH_KEYS and "X" in x:
             x = x["X"]
         return super().infer(x, **fit_params)
 
@@ -118,3 +133,49 @@ class SkorchCompatMixin:
         super().__setstate__(state)
         if requested == "auto":
             self.__dict__["device"] = "auto"
+
+    def load_params(
+        self,
+        f_params=None,
+        f_optimizer=None,
+        f_criterion=None,
+        f_history=None,
+        checkpoint=None,
+        **kwargs,
+    ):
+        """Load what skorch's ``save_params`` saved (skorch's method).
+
+        The LiLAW state is a module skorch knows (``f_lilaw_state``); without
+        that file, it is taken from the loaded history, whose last epoch
+        recorded it.
+        """
+        super().load_params(
+            f_params=f_params,
+            f_optimizer=f_optimizer,
+            f_criterion=f_criterion,
+            f_history=f_history,
+            checkpoint=checkpoint,
+            **kwargs,
+        )
+        files = dict(kwargs)
+        if checkpoint is not None:
+            files.update(checkpoint.get_formatted_files(self))
+        history_loaded = f_history is not None or (
+            checkpoint is not None and checkpoint.f_history is not None
+        )
+        if history_loaded and not files.get("f_lilaw_state") and len(self.history):
+            self.lilaw_state_.restore(self.history[-1])
+
+
+def restore_best_lilaw_state(net):
+    """After ``EarlyStopping(load_best=True)`` put back the best epoch's module
+    weights, put back that epoch's LiLAW state too (from the history)."""
+    for _, callback in getattr(net, "callbacks_", []):
+        if (
+            isinstance(callback, EarlyStopping)
+            and callback.load_best
+            and callback.best_model_weights_ is not None
+            and callback.best_epoch_ != net.history[-1, "epoch"]
+        ):
+            row = next(r for r in net.history if r["epoch"] == callback.best_epoch_)
+            net.lilaw_state_.restore(row)

@@ -33,6 +33,22 @@ class LiLAWState(nn.Module):
         """Return alpha, beta, delta (the module has no computation of its own)."""
         return self.scalars
 
+    def restore(self, record):
+        """Set the state from a history row (a dict) that recorded it.
+
+        The LiLAW history columns (``alpha``, ``beta``, ``delta``,
+        ``synthetic_weight``) hold the state at the end of each epoch, so a
+        saved history restores it; columns a fit did not record are left as
+        they are.
+        """
+        with torch.no_grad():
+            if {"alpha", "beta", "delta"} <= set(record):
+                values = [record[name] for name in ("alpha", "beta", "delta")]
+                self.scalars.copy_(torch.tensor(values))
+            if "synthetic_weight" in record:
+                weight = torch.tensor(float(record["synthetic_weight"]) / 2)
+                self.gamma.copy_(torch.logit(weight))
+
     @property
     def synthetic_weight(self):
         """``w_s = 2 * sigmoid(gamma)``, as a float."""

@@ -39,7 +39,10 @@ def training_tensors(data, device, *, keep_origin, meta_batch_size):
     X_all = torch.as_tensor(data.X).to(device)
     y_all = torch.as_tensor(data.y).to(device)
     origin = torch.as_tensor(data.is_synthetic).to(device) if keep_origin else None
-    dataset = LiLAWDataset(X_all, y_all, origin)
+    weight = None
+    if data.sample_weight is not None:
+        weight = torch.as_tensor(data.sample_weight, dtype=X_all.dtype).to(device)
+    dataset = LiLAWDataset(X_all, y_all, origin, weight)
     if not len(data.meta_indices):
         return dataset, data.y, None
     train_index = data.train_indices

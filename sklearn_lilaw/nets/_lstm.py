@@ -19,19 +19,16 @@ class StackedLSTM(nn.Module):
     state at the last time step goes through a linear layer to
     ``n_outputs`` raw scores (logits).
 
-    The LiLAW estimators fill ``n_outputs`` from the data when given the
-    class (``module=StackedLSTM``). The number of channels is
-    ``input_size``, never taken from the data: for ``(n_samples,
-    n_timesteps)`` input, the estimators' ``n_features_in_`` counts time
-    steps, not channels.
+    The LiLAW estimators fill ``n_outputs`` and ``input_shape`` (the shape of
+    one row of ``X``) from the data when given the class
+    (``module=StackedLSTM``), so the number of channels need not be given.
 
     Parameters
     ----------
     n_outputs : int
         Number of outputs (classes).
-    input_size : int, default=1
-        Channels per time step. Input of shape ``(n_samples, n_timesteps)``
-        is one channel and needs ``input_size=1``.
+    input_size : int or None, default=None
+        Channels per time step. None takes it from ``input_shape``, or 1.
     hidden_size : int, default=64
         Width of each LSTM layer.
     num_layers : int, default=2
@@ -39,6 +36,14 @@ class StackedLSTM(nn.Module):
     dropout : float in [0, 1), default=0.0
         Dropout between LSTM layers and on the last hidden state before the
         linear layer; active in training mode only.
+    channels_first : bool, default=False
+        False reads ``(n_samples, n_timesteps, n_channels)``; True reads
+        ``(n_samples, n_channels, n_timesteps)``, the layout of aeon and
+        sktime. 2-d input ``(n_samples, n_timesteps)`` is one channel either
+        way.
+    input_shape : tuple of int or None, default=None
+        The shape of one row (the estimators pass ``X.shape[1:]``); sets the
+        channels when ``input_size`` is None.
 
     Attributes
     ----------
@@ -63,12 +68,15 @@ class StackedLSTM(nn.Module):
     >>> net = StackedLSTM(n_outputs=5, hidden_size=16)
     >>> net(torch.zeros(8, 140)).shape          # (n_samples, n_timesteps)
     torch.Size([8, 5])
-    >>> net3 = StackedLSTM(n_outputs=5, input_size=3, hidden_size=16)
+    >>> net3 = StackedLSTM(n_outputs=5, hidden_size=16, input_shape=(140, 3))
     >>> net3(torch.zeros(8, 140, 3)).shape      # (n_samples, n_timesteps, channels)
+    torch.Size([8, 5])
+    >>> aeon_layout = StackedLSTM(n_outputs=5, channels_first=True, input_size=3)
+    >>> aeon_layout(torch.zeros(8, 3, 140)).shape  # (n_samples, channels, n_timesteps)
     torch.Size([8, 5])
 
     With a LiLAW estimator, pass the class and set its parameters with
-    ``module__*``:
+    ``module__*``; the channels come from the data:
 
     >>> from sklearn_lilaw import LiLAWClassifier
     >>> from sklearn_lilaw.datasets import load_ecg5000
@@ -81,9 +89,18 @@ class StackedLSTM(nn.Module):
     """
 
     def __init__(
-        self, n_outputs, input_size=1, hidden_size=64, num_layers=2, dropout=0.0
+        self,
+        n_outputs,
+        input_size=None,
+        hidden_size=64,
+        num_layers=2,
+        dropout=0.0,
+        channels_first=False,
+        input_shape=None,
     ):
         super().__init__()
+        if input_size is None:
+            input_size = _channels(input_shape, channels_first)
         for name, value in [
             ("n_outputs", n_outputs),
             ("input_size", input_size),
@@ -98,6 +115,7 @@ class StackedLSTM(nn.Module):
         ):
             raise ValueError(f"dropout must be a float in [0, 1); got {dropout!r}.")
         self.input_size = int(input_size)
+        self.channels_first = bool(channels_first)
         self.lstm = nn.LSTM(
             input_size=self.input_size,
             hidden_size=int(hidden_size),
@@ -114,9 +132,10 @@ class StackedLSTM(nn.Module):
 
         Parameters
         ----------
-        X : torch.Tensor of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, input_size)
-            Sequences; a 2-d tensor is one channel.
+        X : torch.Tensor of shape (n_samples, n_timesteps) or 3-d
+            Sequences; a 2-d tensor is one channel. 3-d is ``(n_samples,
+            n_timesteps, input_size)``, or ``(n_samples, input_size,
+            n_timesteps)`` with ``channels_first``.
 
         Returns
         -------
@@ -125,12 +144,29 @@ class StackedLSTM(nn.Module):
         """
         if X.ndim == 2:
             X = X.unsqueeze(-1)
+        elif X.ndim == 3 and self.channels_first:
+            X = X.transpose(1, 2)
         if X.ndim != 3 or X.shape[-1] != self.input_size:
+            layout = "channels, n_timesteps" if self.channels_first else (
+                "n_timesteps, channels"
+            )  # fmt: skip
             raise ValueError(
                 "StackedLSTM expects input of shape (n_samples, n_timesteps) or "
-                f"(n_samples, n_timesteps, {self.input_size}) (input_size="
-                f"{self.input_size}); got shape {tuple(X.shape)}."
+                f"(n_samples, {layout}) with {self.input_size} channels "
+                f"(input_size); got shape {tuple(X.shape)}."
             )
         X = X.to(self.head.weight.dtype)
         _, (hidden, _) = self.lstm(X)
         return self.head(self.dropout(hidden[-1]))
+
+
+def _channels(input_shape, channels_first):
+    """Channels per time step of rows of ``input_shape`` (1 if unknown or 1-d)."""
+    if input_shape is None or len(input_shape) < 2:
+        return 1
+    if len(input_shape) > 2:
+        raise ValueError(
+            "StackedLSTM reads rows of shape (n_timesteps,) or (n_timesteps, "
+            f"channels); got rows of shape {tuple(input_shape)}."
+        )
+    return int(input_shape[0] if channels_first else input_shape[1])

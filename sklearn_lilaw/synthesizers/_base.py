@@ -8,6 +8,8 @@ accepted:
 - a sampler with ``fit_resample(X, y)`` that returns the input rows followed
   by the new ones, as imbalanced-learn's over-samplers do (or that sets a
   boolean ``sample_origin_`` marking the new rows, as the ones here do);
+- a table generator with ``fit(table)`` and ``sample(n)`` (SDV, ctgan), run
+  through :class:`~sklearn_lilaw.synthesizers.GeneratorSynthesizer`;
 - a callable ``synthesizer(X, y, random_state)`` returning only the new
   ``(X_new, y_new)``.
 """
@@ -58,8 +60,15 @@ def make_synthetic_rows(synthesizer, X, y, random_state):
     """Run ``synthesizer`` on ``(X, y)``; return ``(X_new, y_new, fitted)``.
 
     Samplers are cloned first (the estimator's parameter is never fitted),
-    and get ``random_state`` when theirs is None.
+    and get ``random_state`` when theirs is None. ``X`` and ``y`` may be
+    arrays or pandas objects; so may what the synthesizer returns.
     """
+    if not hasattr(synthesizer, "fit_resample") and all(
+        hasattr(synthesizer, name) for name in ("fit", "sample")
+    ):
+        from ._generator import GeneratorSynthesizer  # a table generator
+
+        synthesizer = GeneratorSynthesizer(synthesizer)
     if hasattr(synthesizer, "fit_resample"):
         fitted = (
             clone(synthesizer) if hasattr(synthesizer, "get_params") else synthesizer
@@ -70,16 +79,16 @@ def make_synthetic_rows(synthesizer, X, y, random_state):
             and fitted.get_params()["random_state"] is None
         ):
             fitted.set_params(random_state=random_state)
-        X_res, y_res = fitted.fit_resample(X, y)
+        X_res, y_res = _pair(fitted.fit_resample(X, y), "fit_resample")
         X_res, y_res = np.asarray(X_res), np.asarray(y_res)
         origin = getattr(fitted, "sample_origin_", None)
         if origin is not None and len(origin) == len(X_res):
             new = np.asarray(origin, dtype=bool)
-            if not np.array_equal(X_res[~new], X):
+            if not np.array_equal(X_res[~new], np.asarray(X)):
                 new = None
         else:
             new = np.arange(len(X_res)) >= len(X)
-            if not np.array_equal(X_res[: len(X)], X):
+            if not np.array_equal(X_res[: len(X)], np.asarray(X)):
                 new = None
         if new is None:
             raise ValueError(
@@ -89,9 +98,18 @@ def make_synthetic_rows(synthesizer, X, y, random_state):
             )
         return X_res[new], y_res[new], fitted
     if callable(synthesizer):
-        X_new, y_new = synthesizer(X, y, random_state)
-        return np.asarray(X_new), np.asarray(y_new), synthesizer
+        X_new, y_new = _pair(synthesizer(X, y, random_state), "the synthesizer call")
+        return X_new, y_new, synthesizer
     raise TypeError(
-        "synthesizer must have a fit_resample(X, y) method or be a callable "
-        f"(X, y, random_state) -> (X_new, y_new); got {type(synthesizer).__name__}."
+        "synthesizer must have a fit_resample(X, y) method, fit(table) and "
+        "sample(n) methods, or be a callable (X, y, random_state) -> (X_new, "
+        f"y_new); got {type(synthesizer).__name__}."
     )
+
+
+def _pair(result, what):
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(
+            f"{what} must return a pair (X, y); got {type(result).__name__}."
+        )
+    return result

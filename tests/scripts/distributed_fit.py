@@ -1,0 +1,60 @@
+"""One rank of a data-parallel LiLAW fit (run with torchrun; see test_distributed).
+
+Each rank fits the same estimator on the same data through skorch's
+AccelerateMixin (gloo backend on the CPU) and saves its learned state and
+predictions to ``<out>/rank<r>.npz``.
+"""
+
+import sys
+
+import numpy as np
+import torch
+from accelerate import Accelerator
+from sklearn.datasets import make_classification
+
+from sklearn_lilaw import LiLAWClassifier
+from sklearn_lilaw.distributed import AccelerateMixin
+
+
+class DistributedLiLAWClassifier(AccelerateMixin, LiLAWClassifier):
+    """LiLAWClassifier trained data-parallel through Accelerate."""
+
+
+def data():
+    X, y = make_classification(
+        n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+    is_synthetic = np.random.RandomState(0).rand(400) < 0.4
+    return X.astype(np.float32), y, is_synthetic
+
+
+PARAMS = dict(
+    hidden_layer_sizes=(16,),
+    max_epochs=6,
+    lr=0.01,
+    batch_size=64,
+    synthetic_weight="auto",
+    random_state=0,
+)
+
+
+def main(out):
+    torch.set_num_threads(1)
+    accelerator = Accelerator(cpu=True)
+    net = DistributedLiLAWClassifier(accelerator=accelerator, device=None, **PARAMS)
+    X, y, is_synthetic = data()
+    net.fit(X, y, sample_origin=is_synthetic)
+    state = net.lilaw_state_
+    np.savez(
+        f"{out}/rank{accelerator.process_index}.npz",
+        scalars=state.scalars.cpu().numpy(),
+        gamma=state.gamma.cpu().numpy(),
+        proba=net.predict_proba(X),
+        world=accelerator.num_processes,
+        n_batches=len(net.history[-1, "batches"]),
+    )
+    accelerator.end_training()  # closes the process group before exit
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
