@@ -1,7 +1,7 @@
 """When do synthetic rows help, and which weighting makes them pay off?
 
 Eight tasks, each with a scarce real training set, synthetic rows of five
-controlled qualities, and nine ways to train the same MLP on them.
+controlled qualities, and ten ways to train the same MLP on them.
 
 Protocol. For each task and split (``--seeds`` splits, stratified for
 classification): 25% of the rows are the real test set, 15% the scarce real
@@ -48,7 +48,8 @@ Methods (MLP with one hidden layer of 64, Adam lr 1e-3, batch 64):
 - ``LiLAW``: the paper's LiLAW (defaults, meta split from the real rows);
 - ``auto``: ``synthetic_weight='auto'``, ``lilaw=False``;
 - ``auto + LiLAW``: ``synthetic_weight='auto'``, ``lilaw=True``;
-- ``auto, refit``: ``auto`` with ``refit=True``.
+- ``auto, refit``: ``auto`` with ``refit=True``;
+- ``auto + LiLAW, refit``: ``auto + LiLAW`` with ``refit=True``.
 
 Reported: each metric's mean +- std over splits, fit time, each method's
 paired difference from the naive mix and from ``fixed best`` with a 95%
@@ -57,7 +58,7 @@ weight of synthetic rows, and the targets of issue #11 (see the results).
 
 Run::
 
-    python benchmarks/synthetic.py            # full run, ~25 min on 2 cores
+    python benchmarks/synthetic.py            # full run, ~60 min on 2 cores
     python benchmarks/synthetic.py --quick    # smoke test, ~15 s
 
 Writes ``synthetic.md``, ``synthetic.json`` and ``synthetic.png`` under
@@ -123,8 +124,9 @@ METHODS = {  # every option spelled out, whatever the estimators' defaults
     "auto": AUTO,
     "auto + LiLAW": {**AUTO, "lilaw": True},
     "auto, refit": {**AUTO, "refit": True},
+    "auto + LiLAW, refit": {**AUTO, "lilaw": True, "refit": True},
 }
-AUTO_METHODS = ("auto", "auto + LiLAW", "auto, refit")
+AUTO_METHODS = ("auto", "auto + LiLAW", "auto, refit", "auto + LiLAW, refit")
 FLIPPED = ("20% noise", "40% noise")
 
 
