@@ -25,15 +25,17 @@ def _accuracy_on_encoded(net, X, y):
 
 @fill_doc(", and at least one row per class")
 class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
-    """Neural-network classifier trained with LiLAW sample weights.
+    """Neural-network classifier that learns how much synthetic rows count.
 
-    A skorch :class:`~skorch.classifier.NeuralNetClassifier` whose training
-    loss weighs every sample by ``W = W_alpha + W_beta + W_delta`` (easy,
-    hard and moderate) with three scalars alpha, beta, delta that are learned
-    by one gradient step on a held-out meta batch after every training batch
-    (Algorithm 1 of LiLAW). Built for training on real data mixed with
-    synthetic (generated or augmented) rows: ``sample_origin`` marks which
-    rows are which, and the meta split is drawn from the real rows by default.
+    A skorch :class:`~skorch.classifier.NeuralNetClassifier` (cross-entropy
+    on logits).
+
+    %(synthetic_rows)s
+
+    With LiLAW, the loss weighs every sample by ``W = W_alpha + W_beta +
+    W_delta`` (easy, hard and moderate) with three scalars alpha, beta, delta
+    learned by one gradient step on a meta batch after every training batch
+    (Algorithm 1 of LiLAW; see Notes).
 
     Parameters
     ----------
@@ -78,14 +80,19 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     >>> from sklearn.datasets import load_iris
     >>> from sklearn_lilaw import LiLAWClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> is_synthetic = np.tile([True, False, False], 50)  # say a third is synthetic
+    >>> rng = np.random.RandomState(0)
+    >>> X_syn = X + 0.1 * rng.randn(*X.shape)  # jittered copies...
+    >>> y_syn = rng.permutation(y)  # ...with shuffled labels
+    >>> X_all, y_all = np.r_[X, X_syn], np.r_[y, y_syn]
+    >>> is_synthetic = np.r_[np.zeros(150, bool), np.ones(150, bool)]
     >>> clf = LiLAWClassifier(max_epochs=30, lr=0.01, random_state=0)
-    >>> clf.fit(X, y, sample_origin=is_synthetic).score(X, y) > 0.8
+    >>> clf.fit(X_all, y_all, sample_origin=is_synthetic).score(X, y) > 0.8
     True
-    >>> sorted(clf.lilaw_params_)
+    >>> clf.synthetic_weight_ < 0.5  # a synthetic row counts less than a real one
+    True
+    >>> paper = LiLAWClassifier(lilaw=True, synthetic_weight=1.0, max_epochs=30)
+    >>> sorted(paper.fit(X, y).lilaw_params_)
     ['alpha', 'beta', 'delta']
-    >>> len(clf.history[:, "alpha"])
-    30
     """
 
     _parameter_constraints = {
@@ -108,11 +115,11 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
-        lilaw=True,
+        lilaw=False,
         synthesizer=None,
-        synthetic_weight=1.0,
+        synthetic_weight="auto",
         synthetic_weight_lr=0.05,
-        refit=False,
+        refit="auto",
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,

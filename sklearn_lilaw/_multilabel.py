@@ -27,13 +27,17 @@ def _label_set_keys(Y):
 class LiLAWMultiLabelClassifier(
     LiLAWMixin, MultiOutputMixin, ClassifierMixin, NeuralNet
 ):
-    """Multi-label neural-network classifier trained with LiLAW sample weights.
+    """Multi-label neural-network classifier that learns how much synthetic rows count.
 
     Each sample may carry any number of ``c`` labels, given as a binary
     indicator matrix ``Y`` of shape (n_samples, c). The module outputs one
-    logit per label, the loss is binary cross-entropy (mean over labels, per
-    sample), and each sample's LiLAW weight compares the mean probability of
-    its observed labels with the mean of as many of the largest probabilities
+    logit per label and the loss is binary cross-entropy (mean over labels,
+    per sample).
+
+    %(synthetic_rows)s
+
+    With LiLAW, each sample's weight compares the mean probability of its
+    observed labels with the mean of as many of the largest probabilities
     (:func:`~sklearn_lilaw.weights.multilabel_weights`).
 
     A 1-d ``y`` of class labels is also accepted (as scikit-learn's
@@ -113,11 +117,11 @@ class LiLAWMultiLabelClassifier(
         meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
-        lilaw=True,
+        lilaw=False,
         synthesizer=None,
-        synthetic_weight=1.0,
+        synthetic_weight="auto",
         synthetic_weight_lr=0.05,
-        refit=False,
+        refit="auto",
         criterion=torch.nn.BCEWithLogitsLoss,
         threshold=0.5,
         optimizer=torch.optim.Adam,

@@ -19,12 +19,16 @@ __all__ = ["LiLAWRegressor"]
 
 @fill_doc("")
 class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
-    """Neural-network regressor trained with LiLAW sample weights.
+    """Neural-network regressor that learns how much synthetic rows count.
 
-    A skorch :class:`~skorch.regressor.NeuralNetRegressor` whose per-sample
-    loss (MSE by default) is weighted by LiLAW's easy/hard/moderate weights,
-    with ``p * s[y] - max(s)`` replaced by ``(p * f - y) / R`` for prediction
-    ``f``, target ``y`` and target range ``R``
+    A skorch :class:`~skorch.regressor.NeuralNetRegressor` (per-sample MSE by
+    default).
+
+    %(synthetic_rows)s
+
+    With LiLAW, each sample's loss is weighted by the easy/hard/moderate
+    weights, with ``p * s[y] - max(s)`` replaced by ``(p * f - y) / R`` for
+    prediction ``f``, target ``y`` and target range ``R``
     (:func:`~sklearn_lilaw.weights.regression_weights`).
 
     Parameters
@@ -105,11 +109,11 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         meta_batch_size=None,
         meta_origin=None,
         detach_weights=False,
-        lilaw=True,
+        lilaw=False,
         synthesizer=None,
-        synthetic_weight=1.0,
+        synthetic_weight="auto",
         synthetic_weight_lr=0.05,
-        refit=False,
+        refit="auto",
         target_range=None,
         criterion=torch.nn.MSELoss,
         optimizer=torch.optim.Adam,

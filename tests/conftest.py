@@ -7,6 +7,10 @@ from sklearn.datasets import make_classification, make_regression
 
 from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
 
+# Scripts that tests launch in subprocesses (torchrun), not test modules:
+# --doctest-modules would import them, and their optional imports with them.
+collect_ignore = ["scripts"]
+
 
 @pytest.fixture(autouse=True)
 def _seed():
@@ -19,6 +23,14 @@ def _seed():
 def fast():
     """Estimator settings that fit in a fraction of a second."""
     return dict(hidden_layer_sizes=(16,), max_epochs=3, lr=0.01, batch_size=64)
+
+
+@pytest.fixture
+def paper():
+    """The paper's LiLAW: every row weighted by alpha, beta, delta, synthetic
+    rows like real ones (the estimators' defaults are ``lilaw=False,
+    synthetic_weight='auto'``)."""
+    return dict(lilaw=True, synthetic_weight=1.0)
 
 
 @pytest.fixture(scope="module")

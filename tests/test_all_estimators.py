@@ -15,9 +15,11 @@ from torch import nn
 from sklearn_lilaw import LiLAWRegressor
 
 
-def test_history_and_fitted_lilaw_state(task, fast):
+def test_history_and_fitted_lilaw_state(task, fast, paper):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**fast, random_state=0).fit(X, y, sample_origin=is_synthetic)
+    est = Estimator(**fast, **paper, random_state=0).fit(
+        X, y, sample_origin=is_synthetic
+    )
     h = est.history
     assert h[0, "alpha"] == 10.0 and h[-1, "alpha"] != 10.0  # warm-up, then steps
     if Estimator is not LiLAWRegressor:
@@ -35,9 +37,31 @@ def test_history_and_fitted_lilaw_state(task, fast):
 
 def test_lilaw_false_trains_plainly_on_every_row(task, fast):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**fast, lilaw=False).fit(X, y, sample_origin=is_synthetic)
+    est = Estimator(**fast, lilaw=False, synthetic_weight=1.0)
+    est.fit(X, y, sample_origin=is_synthetic)
     assert est.n_train_samples_ == 200 and est.meta_indices_.size == 0
     assert "alpha" not in est.history[-1]
+
+
+def test_defaults_learn_the_synthetic_weight_then_refit_on_every_row(task, fast):
+    Estimator, X, y, is_synthetic = task
+    est = Estimator(**fast, random_state=0).fit(X, y, sample_origin=is_synthetic)
+    assert not est.lilaw and not hasattr(est, "lilaw_params_")
+    # Learned on 10 real meta rows, then a refit on all 200 rows.
+    assert len(est.meta_indices_) == 10 and est.n_train_samples_ == 200
+    assert est.history[:, "refit"] == [False] * 3 + [True] * 3
+    assert 0 < est.synthetic_weight_ <= 1
+    assert est.history[-1, "synthetic_weight"] == est.synthetic_weight_
+    assert "alpha" not in est.history[-1]
+
+
+def test_defaults_without_synthetic_rows_are_plain_training(task, fast):
+    Estimator, X, y, _ = task
+    est = Estimator(**fast, random_state=0).fit(X, y)
+    plain = Estimator(**fast, random_state=0, synthetic_weight=1.0).fit(X, y)
+    assert est.meta_indices_.size == 0 and est.n_train_samples_ == 200
+    assert len(est.history) == 3 and est.synthetic_weight_ == 1.0
+    np.testing.assert_array_equal(est.predict(X), plain.predict(X))
 
 
 def test_sample_origin_is_kept_from_forward(task):
@@ -120,9 +144,9 @@ class _PickleEachEpoch(Callback):
         self.pickles.append(pickle.dumps(net))
 
 
-def test_a_net_pickled_during_fit_leaves_the_fit_state_out(task, fast):
+def test_a_net_pickled_during_fit_leaves_the_fit_state_out(task, fast, paper):
     Estimator, X, y, is_synthetic = task
-    est = Estimator(**fast, random_state=0, callbacks=[_PickleEachEpoch()])
+    est = Estimator(**fast, **paper, random_state=0, callbacks=[_PickleEachEpoch()])
     est.fit(X, y, sample_origin=is_synthetic)
     pickles = dict(est.callbacks_)["_PickleEachEpoch"].pickles
     assert len(pickles) == 3

@@ -67,11 +67,12 @@ def _replay_algorithm_1(X, y, meta_indices, *, epochs, lr, detach):
 
 
 @pytest.mark.parametrize("detach", [False, True])
-def test_training_replays_algorithm_1_exactly(detach):
+def test_training_replays_algorithm_1_exactly(detach, paper):
     rng = np.random.RandomState(0)
     X = rng.randn(40, 3).astype(np.float32)
     y = (X[:, 0] + 0.5 * rng.randn(40) > 0).astype(np.int64)
     clf = LiLAWClassifier(
+        **paper,
         module=FixedLinear,
         optimizer=torch.optim.SGD,
         lr=0.5,
@@ -92,19 +93,25 @@ def test_training_replays_algorithm_1_exactly(detach):
     assert got[0] < 10.0 and got[1] > 2.0  # the paper's signs
 
 
-def test_detaching_changes_the_model_gradient():
+def test_detaching_changes_the_model_gradient(paper):
     rng = np.random.RandomState(0)
     X = rng.randn(40, 3).astype(np.float32)
     y = (X[:, 0] > 0).astype(np.int64)
     params = dict(module=FixedLinear, lr=0.5, max_epochs=3, meta_size=8, random_state=0)
-    a = LiLAWClassifier(**params).fit(X, y).module_.linear.weight.detach()
-    b = LiLAWClassifier(detach_weights=True, **params).fit(X, y).module_.linear.weight
+    a = LiLAWClassifier(**paper, **params).fit(X, y).module_.linear.weight.detach()
+    b = (
+        LiLAWClassifier(**paper, detach_weights=True, **params)
+        .fit(X, y)
+        .module_.linear.weight
+    )
     assert not torch.allclose(a, b.detach())
 
 
-def test_history_records_lilaw_state_per_epoch(classification_data, fast):
+def test_history_records_lilaw_state_per_epoch(classification_data, fast, paper):
     X, y, is_synthetic = classification_data
-    clf = LiLAWClassifier(**fast, random_state=0).fit(X, y, sample_origin=is_synthetic)
+    clf = LiLAWClassifier(**paper, **fast, random_state=0).fit(
+        X, y, sample_origin=is_synthetic
+    )
     h = clf.history
     assert len(h) == 3
     for key in (
@@ -126,9 +133,9 @@ def test_history_records_lilaw_state_per_epoch(classification_data, fast):
     )
 
 
-def test_weight_of_an_absent_origin_is_nan(classification_data, fast):
+def test_weight_of_an_absent_origin_is_nan(classification_data, fast, paper):
     X, y, _ = classification_data
-    clf = LiLAWClassifier(**fast, random_state=0).fit(X, y)
+    clf = LiLAWClassifier(**paper, **fast, random_state=0).fit(X, y)
     assert np.isnan(clf.history[-1, "weight_synthetic"])
 
 
@@ -136,11 +143,15 @@ def test_weight_of_an_absent_origin_is_nan(classification_data, fast):
     "meta_origin, allowed", [(None, False), ("real", False), ("synthetic", True)]
 )
 def test_meta_split_comes_from_the_allowed_origin(
-    classification_data, fast, meta_origin, allowed
+    classification_data,
+    fast,
+    meta_origin,
+    allowed,
+    paper,
 ):
     X, y, is_synthetic = classification_data
     clf = LiLAWClassifier(
-        **fast, meta_origin=meta_origin, meta_size=0.1, random_state=0
+        **paper, **fast, meta_origin=meta_origin, meta_size=0.1, random_state=0
     )
     clf.fit(X, y, sample_origin=is_synthetic)
     meta = clf.meta_indices_
@@ -150,16 +161,18 @@ def test_meta_split_comes_from_the_allowed_origin(
     assert clf.n_train_samples_ == 300 - 30
 
 
-def test_meta_origin_any_draws_from_all_rows(classification_data, fast):
+def test_meta_origin_any_draws_from_all_rows(classification_data, fast, paper):
     X, y, is_synthetic = classification_data
-    clf = LiLAWClassifier(**fast, meta_origin="any", meta_size=0.5, random_state=0)
+    clf = LiLAWClassifier(
+        **paper, **fast, meta_origin="any", meta_size=0.5, random_state=0
+    )
     clf.fit(X, y, sample_origin=is_synthetic)
     assert 0 < is_synthetic[clf.meta_indices_].sum() < 150
 
 
 def test_lilaw_false_is_plain_training_on_every_row(classification_data, fast):
     X, y, is_synthetic = classification_data
-    clf = LiLAWClassifier(**fast, lilaw=False, random_state=0)
+    clf = LiLAWClassifier(**fast, lilaw=False, synthetic_weight=1.0, random_state=0)
     clf.fit(X, y, sample_origin=is_synthetic)
     assert clf.meta_indices_.size == 0 and clf.n_train_samples_ == 300
     assert "alpha" not in clf.history[-1] and not hasattr(clf, "lilaw_params_")
@@ -265,9 +278,9 @@ def test_clone_and_nested_params(classification_data):
     assert clf.get_params()["optimizer__weight_decay"] == 0.01  # original untouched
 
 
-def test_partial_fit_and_warm_start_continue_training(classification_data, fast):
+def test_partial_fit_and_warm_start_continue_training(classification_data, fast, paper):
     X, y, is_synthetic = classification_data
-    clf = LiLAWClassifier(**fast, random_state=0)
+    clf = LiLAWClassifier(**paper, **fast, random_state=0)
     clf.partial_fit(X, y, sample_origin=is_synthetic)
     first_alpha = clf.lilaw_params_["alpha"]
     clf.partial_fit(X, y, sample_origin=is_synthetic)
@@ -275,7 +288,7 @@ def test_partial_fit_and_warm_start_continue_training(classification_data, fast)
     assert clf.lilaw_params_["alpha"] < first_alpha
     with pytest.raises(ValueError, match="features"):
         clf.partial_fit(X[:, :5], y)
-    warm = LiLAWClassifier(**fast, warm_start=True, random_state=0).fit(X, y)
+    warm = LiLAWClassifier(**paper, **fast, warm_start=True, random_state=0).fit(X, y)
     warm.fit(X, y)
     assert len(warm.history) == 6
 
@@ -291,9 +304,12 @@ def test_partial_fit_with_classes_argument(classification_data, fast):
         clf.partial_fit(X, y + 5)
 
 
-def test_skorch_train_split_and_early_stopping_on_meta_loss(classification_data, fast):
+def test_skorch_train_split_and_early_stopping_on_meta_loss(
+    classification_data, fast, paper
+):
     X, y, is_synthetic = classification_data
     clf = LiLAWClassifier(
+        **paper,
         **{**fast, "max_epochs": 30},
         train_split=ValidSplit(5, stratified=True),
         callbacks=[EarlyStopping(monitor="meta_loss", patience=2, threshold=0.5)],
@@ -304,10 +320,13 @@ def test_skorch_train_split_and_early_stopping_on_meta_loss(classification_data,
     assert clf.history[-1, "valid_loss"] > 0
 
 
-def test_dataloader_as_iterator(classification_data, fast):
+def test_dataloader_as_iterator(classification_data, fast, paper):
     X, y, is_synthetic = classification_data
     clf = LiLAWClassifier(
-        **fast, iterator_train=torch.utils.data.DataLoader, iterator_train__shuffle=True
+        **paper,
+        **fast,
+        iterator_train=torch.utils.data.DataLoader,
+        iterator_train__shuffle=True,
     )
     clf.fit(X, y, sample_origin=is_synthetic)
     assert len(clf.history[:, "weight_synthetic"]) == 3
@@ -343,12 +362,18 @@ def test_dataloader_as_iterator(classification_data, fast):
     ],
 )
 def test_bad_input_gets_a_clear_error(
-    classification_data, fast, params, fit_kwargs, error, message
+    classification_data,
+    fast,
+    params,
+    fit_kwargs,
+    error,
+    message,
+    paper,
 ):
     X, y, _ = classification_data
     kwargs = {"y": y, **fit_kwargs}
     with pytest.raises(error, match=message):
-        LiLAWClassifier(**{**fast, **params}).fit(X, **kwargs)
+        LiLAWClassifier(**{**paper, **fast, **params}).fit(X, **kwargs)
 
 
 def test_nan_and_inf_in_X_are_rejected(classification_data, fast):
@@ -392,11 +417,12 @@ class _RecordScalars(Callback):
             net.meta_lr = 0.0
 
 
-def test_scalars_are_current_after_every_step_and_meta_lr_is_read_live():
+def test_scalars_are_current_after_every_step_and_meta_lr_is_read_live(paper):
     rng = np.random.RandomState(0)
     X = rng.randn(200, 4).astype(np.float32)
     y = np.arange(200) % 2
     clf = LiLAWClassifier(
+        **paper,
         max_epochs=4,
         batch_size=50,
         meta_size=0.2,
@@ -434,10 +460,10 @@ def _ordered_rows(n=120):
     return X, np.arange(n) % 3
 
 
-def test_meta_forward_runs_in_eval_mode():
+def test_meta_forward_runs_in_eval_mode(paper):
     X, y = _ordered_rows()
     clf = LiLAWClassifier(
-        module=_RecordsBatches, batch_size=40, max_epochs=2, meta_size=0.3
+        **paper, module=_RecordsBatches, batch_size=40, max_epochs=2, meta_size=0.3
     ).fit(X, y)
     modes = [training for training, _ in clf.module_.calls]
     # epoch 2: each training batch (train mode) is followed by a meta batch
@@ -476,10 +502,10 @@ def test_shuffling_is_a_default_the_user_can_turn_off():
         ({"batch_size": 16, "meta_batch_size": 500}, 30),  # the whole meta split
     ],
 )
-def test_meta_batch_size(params, expected):
+def test_meta_batch_size(params, expected, paper):
     X, y = _ordered_rows()
     clf = LiLAWClassifier(
-        module=_RecordsBatches, max_epochs=2, meta_size=30, **params
+        **paper, module=_RecordsBatches, max_epochs=2, meta_size=30, **params
     ).fit(X, y)
     # A meta batch is an eval-mode call right after a training-mode call.
     calls = clf.module_.calls

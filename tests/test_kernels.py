@@ -97,7 +97,13 @@ class _DoubleNet(nn.Module):
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"synthetic_weight": 0.5}, {"criterion": _Focal}, {"detach_weights": True}],
+    [
+        {"synthetic_weight": 1.0},
+        {"synthetic_weight": 0.5},
+        {"synthetic_weight": "auto"},
+        {"criterion": _Focal},
+        {"detach_weights": True},
+    ],
 )
 def test_float64_modules_train_on_every_path(options):
     rng = np.random.RandomState(0)
@@ -105,7 +111,12 @@ def test_float64_modules_train_on_every_path(options):
     y = np.arange(120) % 3
     origin = np.arange(120) % 4 == 0
     clf = LiLAWClassifier(
-        module=_DoubleNet, max_epochs=3, batch_size=32, random_state=0, **options
+        module=_DoubleNet,
+        max_epochs=3,
+        batch_size=32,
+        random_state=0,
+        lilaw=True,
+        **options,
     ).fit(X, y, sample_origin=origin)
     assert clf.lilaw_params_["alpha"] < 10.0
     assert np.isfinite(clf.predict_proba(X)).all()
@@ -114,7 +125,7 @@ def test_float64_modules_train_on_every_path(options):
 def test_float64_regressor_trains():
     X = np.random.RandomState(0).randn(120, 4).astype(np.float32)
     reg = LiLAWRegressor(
-        module=_DoubleNet, max_epochs=3, batch_size=32, random_state=0
+        module=_DoubleNet, max_epochs=3, batch_size=32, random_state=0, lilaw=True
     ).fit(X, X @ np.array([1.0, -2.0, 0.5, 0.0]))
     assert reg.lilaw_params_["alpha"] != 10.0
     assert np.isfinite(reg.predict(X)).all()

@@ -100,6 +100,64 @@ def test_wrong_input_shape(shape):
         net(torch.zeros(shape))
 
 
+def test_channels_first():
+    net = StackedLSTM(n_outputs=2, input_size=3, hidden_size=8, channels_first=True)
+    X = torch.randn(4, 3, 10)  # (n_samples, channels, n_timesteps)
+    last = StackedLSTM(n_outputs=2, input_size=3, hidden_size=8)
+    last.load_state_dict(net.state_dict())
+    torch.testing.assert_close(net(X), last(X.transpose(1, 2)))
+    # 2-d input is one channel in either layout.
+    one = StackedLSTM(n_outputs=2, hidden_size=8, channels_first=True)
+    X = torch.randn(4, 10)
+    torch.testing.assert_close(one(X), one(X.unsqueeze(1)))
+
+
+@pytest.mark.parametrize("channels_first", [True, False])
+def test_flattened_rows_are_read_as_channels(channels_first):
+    # With input_size=C, a 2-d row is the row of the 3-d layout flattened
+    # (aeon's Tabularizer and sktime's SklearnClassifierPipeline give
+    # channels-first rows so).
+    net = StackedLSTM(
+        n_outputs=2, input_size=3, hidden_size=8, channels_first=channels_first
+    )
+    X = torch.randn(4, 3, 10) if channels_first else torch.randn(4, 10, 3)
+    torch.testing.assert_close(net(X.reshape(4, -1)), net(X))
+    with pytest.raises(ValueError, match="or those rows flattened"):
+        net(torch.randn(4, 31))  # 31 values are not 3 channels
+
+
+@pytest.mark.parametrize(
+    "kwargs, input_size",
+    [
+        ({"input_shape": (12,)}, 1),
+        ({"input_shape": (12, 3)}, 3),
+        ({"input_shape": (3, 12), "channels_first": True}, 3),
+        ({"input_shape": (36,), "input_size": 3}, 3),
+        ({"input_shape": (12, 3), "input_size": 2}, 2),  # given beats inferred
+    ],
+)
+def test_input_size_from_input_shape(kwargs, input_size):
+    assert StackedLSTM(n_outputs=2, **kwargs).lstm.input_size == input_size
+
+
+def test_flattened_rows_must_divide_into_channels():
+    with pytest.raises(ValueError, match="Rows of 31 values cannot be read"):
+        StackedLSTM(n_outputs=2, input_size=3, input_shape=(31,))
+
+
+def test_warns_on_one_time_step_of_many_channels():
+    # aeon's ClassifierPipeline passes (n, 1, T): channels last, that is one
+    # time step of T channels.
+    with pytest.warns(UserWarning, match="channels_first=True"):
+        net = StackedLSTM(n_outputs=2, input_shape=(1, 140))
+    assert net.lstm.input_size == 140
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        StackedLSTM(n_outputs=2, input_shape=(1, 140), channels_first=True)
+        StackedLSTM(n_outputs=2, input_shape=(1, 140), input_size=140)
+        StackedLSTM(n_outputs=2, input_shape=(1, 1))
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -120,9 +178,10 @@ def test_bad_parameters(kwargs, message):
 # ----------------------------------------------------------------------
 # inside LiLAWClassifier
 # ----------------------------------------------------------------------
-def test_fit_on_ecg(ecg_small):
+def test_fit_on_ecg(ecg_small, paper):
     X, y = ecg_small
     clf = LiLAWClassifier(
+        **paper,
         module=StackedLSTM,
         module__hidden_size=8,
         max_epochs=3,

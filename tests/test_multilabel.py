@@ -109,9 +109,11 @@ def test_fit_predict_and_metrics(digits_labels, fast):
     assert strict.sum() < pred.sum()
 
 
-def test_meta_split_is_stratified_on_label_sets(digits_labels, fast):
+def test_meta_split_is_stratified_on_label_sets(digits_labels, fast, paper):
     X, Y = digits_labels
-    clf = LiLAWMultiLabelClassifier(**fast, meta_size=0.2, random_state=0).fit(X, Y)
+    clf = LiLAWMultiLabelClassifier(**paper, **fast, meta_size=0.2, random_state=0).fit(
+        X, Y
+    )
     keys = lambda rows: {tuple(r) for r in rows}  # noqa: E731
     assert keys(Y[clf.meta_indices_]) == keys(Y)
 

@@ -21,10 +21,12 @@ def test_a_learning_rate_that_diverges_is_an_error(classification_data, fast):
         LiLAWClassifier(**{**fast, "lr": 1e20}).fit(X, y)
 
 
-def test_a_meta_learning_rate_that_diverges_is_an_error(classification_data, fast):
+def test_a_meta_learning_rate_that_diverges_is_an_error(
+    classification_data, fast, paper
+):
     X, y, is_synthetic = classification_data
     with pytest.raises(ValueError, match="meta_lr=1e\\+30"):
-        LiLAWClassifier(**{**fast, "meta_lr": 1e30}).fit(
+        LiLAWClassifier(**paper, **{**fast, "meta_lr": 1e30}).fit(
             X, y, sample_origin=is_synthetic
         )
 
@@ -108,14 +110,14 @@ def test_devices_that_cannot_train_here_are_an_error(classification_data, device
 # --------------------------------------------------------------------------
 # warnings: fits that run, but not as the user probably expects
 # --------------------------------------------------------------------------
-def test_a_fit_that_is_all_warm_up_warns(classification_data, fast):
+def test_a_fit_that_is_all_warm_up_warns(classification_data, fast, paper):
     X, y, is_synthetic = classification_data
     with pytest.warns(UserWarning, match="LiLAW never started"):
-        est = LiLAWClassifier(**{**fast, "max_epochs": 1}).fit(X, y)
+        est = LiLAWClassifier(**paper, **{**fast, "max_epochs": 1}).fit(X, y)
     assert est.lilaw_params_ == {"alpha": 10.0, "beta": 2.0, "delta": 6.0}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning when LiLAW does start
-        LiLAWClassifier(**{**fast, "max_epochs": 2}).fit(X, y)
+        LiLAWClassifier(**paper, **{**fast, "max_epochs": 2}).fit(X, y)
 
 
 def test_a_class_with_synthetic_rows_only_warns(classification_data, fast):
@@ -224,7 +226,11 @@ def test_3d_input_is_flattened_by_the_default_mlp(fast):
 def _fitted(classification_data, fast, **params):
     X, y, is_synthetic = classification_data
     params = {**fast, "max_epochs": 4, **params}
-    est = LiLAWClassifier(synthetic_weight="auto", random_state=0, **params)
+    # LiLAW and the learned synthetic weight, without a refit: the state of
+    # the learning run is what these tests save, restore and resume.
+    est = LiLAWClassifier(
+        lilaw=True, synthetic_weight="auto", refit=False, random_state=0, **params
+    )
     return est.fit(X, y, sample_origin=is_synthetic)
 
 
@@ -233,7 +239,10 @@ def _state(est):
 
 
 def test_save_params_and_load_params_restore_the_lilaw_state(
-    classification_data, fast, tmp_path
+    classification_data,
+    fast,
+    tmp_path,
+    paper,
 ):
     X = classification_data[0]
     est = _fitted(classification_data, fast)
@@ -242,14 +251,14 @@ def test_save_params_and_load_params_restore_the_lilaw_state(
     est.save_params(f_params=files["params"], f_lilaw_state=files["lilaw_state"])
     est.save_params(f_history=tmp_path / "history.json")
     fresh = LiLAWClassifier(
-        **fast, classes=[0, 1, 2], module__n_features_in=8, module__n_outputs=3
+        **paper, **fast, classes=[0, 1, 2], module__n_features_in=8, module__n_outputs=3
     ).initialize()
     fresh.load_params(f_params=files["params"], f_lilaw_state=files["lilaw_state"])
     assert _state(fresh) == _state(est)
     np.testing.assert_allclose(fresh.predict_proba(X), est.predict_proba(X))
     # The history alone restores it too (its last epoch recorded it).
     other = LiLAWClassifier(
-        **fast, classes=[0, 1, 2], module__n_features_in=8, module__n_outputs=3
+        **paper, **fast, classes=[0, 1, 2], module__n_features_in=8, module__n_outputs=3
     ).initialize()
     other.load_params(f_params=files["params"], f_history=tmp_path / "history.json")
     np.testing.assert_allclose(_state(other), _state(est), rtol=1e-6)
@@ -267,7 +276,9 @@ def test_checkpoint_and_load_init_state_resume_the_lilaw_state(
     )  # fmt: skip
     resumed = LiLAWClassifier(
         **{**fast, "max_epochs": 1},
+        lilaw=True,
         synthetic_weight="auto",
+        refit=False,
         random_state=0,
         callbacks=[
             Checkpoint(monitor="meta_loss_best", dirname=str(tmp_path)),
@@ -298,10 +309,14 @@ def test_early_stopping_load_best_restores_the_best_epochs_state(
 
 
 def test_early_stopping_and_checkpoint_defaults_work_without_a_split(
-    classification_data, fast, tmp_path
+    classification_data,
+    fast,
+    tmp_path,
+    paper,
 ):
     X, y, _ = classification_data
     est = LiLAWClassifier(
+        **paper,
         **{**fast, "max_epochs": 30},
         random_state=0,
         callbacks=[EarlyStopping(patience=2), Checkpoint(dirname=str(tmp_path))],

@@ -25,10 +25,11 @@ def routing(request):
 
 
 def _meta_rows_are_real(result, is_synthetic):
-    """Each fold's meta split holds only real rows of that fold's training part."""
+    """Each fold's meta split holds only real rows of that fold's training
+    part, and the refit (the default with synthetic rows) trained on all of it."""
     for est, train in zip(result["estimator"], result["indices"]["train"]):
         fold_origin = is_synthetic[train]
-        assert est.n_train_samples_ + len(est.meta_indices_) == len(train)
+        assert len(est.meta_indices_) == 10 and est.n_train_samples_ == len(train)
         assert not fold_origin[est.meta_indices_].any()
 
 
@@ -86,9 +87,23 @@ def test_pipeline_and_grid_search_with_routing(classification_data, fast):
         pipe = make_pipeline(StandardScaler(), LiLAWClassifier(**fast, random_state=0))
         pipe.fit(X, y, sample_origin=is_synthetic)
         assert not is_synthetic[pipe[-1].meta_indices_].any()
-        search = GridSearchCV(pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV)
+        search = GridSearchCV(
+            pipe, {"lilawclassifier__lr": [1e-3, 1e-2]}, cv=CV, error_score="raise"
+        )
         search.fit(X, y, sample_origin=is_synthetic)
         assert not is_synthetic[search.best_estimator_[-1].meta_indices_].any()
+        # Pipeline.score passes sample_weight=None under routing; the search
+        # scored every candidate (a refused argument would give NaN scores).
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+        # With sample_weight, the requests are the user's choice, as for
+        # scikit-learn's own estimators (fit requests it by default). A
+        # False score request would hit scikit-learn's Pipeline.score, which
+        # refuses the sample_weight=None it passes itself (scikit-learn 1.9).
+        weights = np.linspace(0.5, 1.5, len(y))
+        pipe[0].set_fit_request(sample_weight=False)
+        pipe[-1].set_score_request(sample_weight=True)
+        search.fit(X, y, sample_origin=is_synthetic, sample_weight=weights)
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
 def test_skorch_set_fit_request_keeps_working():

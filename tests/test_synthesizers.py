@@ -65,7 +65,7 @@ def test_imblearn_synthesizer(data, monkeypatch):
         ImblearnSynthesizer().fit_resample(X, y)
 
 
-def test_estimator_adds_rows_made_from_its_real_training_rows(data, fast):
+def test_estimator_adds_rows_made_from_its_real_training_rows(data, fast, paper):
     X, y = data
     seen = []
 
@@ -75,7 +75,7 @@ def test_estimator_adds_rows_made_from_its_real_training_rows(data, fast):
         return X_src + 0.1 * rng.randn(*X_src.shape), y_src
 
     is_synthetic = np.arange(200) % 4 == 0  # 50 rows already synthetic
-    clf = LiLAWClassifier(**fast, synthesizer=jitter, random_state=0)
+    clf = LiLAWClassifier(**paper, **fast, synthesizer=jitter, random_state=0)
     clf.fit(X, y, sample_origin=is_synthetic)
     source = seen[0]
     meta = clf.meta_indices_
@@ -157,7 +157,7 @@ def test_bad_synthesizers_get_clear_errors(data, fast):
 
 
 @pytest.mark.parametrize("meta_origin", ["any", "synthetic"])
-def test_meta_rows_never_reach_the_synthesizer(data, fast, meta_origin):
+def test_meta_rows_never_reach_the_synthesizer(data, fast, meta_origin, paper):
     X, y = data
     seen = []
 
@@ -166,6 +166,7 @@ def test_meta_rows_never_reach_the_synthesizer(data, fast, meta_origin):
         return X_real + 0.01, y_real.copy()
 
     clf = LiLAWClassifier(
+        **paper,
         **fast,
         synthesizer=copies,
         meta_origin=meta_origin,

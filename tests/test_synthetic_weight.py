@@ -191,7 +191,9 @@ def test_refit_trains_again_on_every_row_with_the_weight_frozen(
     classification_data, fast
 ):
     X, y, is_synthetic = classification_data
-    est = LiLAWClassifier(**fast, synthetic_weight="auto", refit=True, random_state=0)
+    est = LiLAWClassifier(
+        **fast, lilaw=True, synthetic_weight="auto", refit=True, random_state=0
+    )
     est.fit(X, y, sample_origin=is_synthetic)
     history = est.history
     assert history[:, "refit"] == [False] * 3 + [True] * 3
@@ -200,6 +202,20 @@ def test_refit_trains_again_on_every_row_with_the_weight_frozen(
     assert history[3:, "alpha"] == [history[2, "alpha"]] * 3
     assert est.n_train_samples_ == 300  # the meta rows are back in
     assert est.synthetic_weight_ == pytest.approx(learned)
+
+
+def test_partial_fit_and_warm_start_never_refit(classification_data, fast):
+    X, y, is_synthetic = classification_data
+    est = LiLAWClassifier(**fast, random_state=0)  # refit='auto'
+    est.partial_fit(X, y, sample_origin=is_synthetic)
+    est.partial_fit(X, y, sample_origin=is_synthetic)
+    assert len(est.history) == 6 and "refit" not in est.history[-1]
+    assert est.n_train_samples_ == 300 - len(est.meta_indices_)
+    warm = LiLAWClassifier(**fast, warm_start=True, refit=True, random_state=0)
+    warm.fit(X, y, sample_origin=is_synthetic)  # starts from scratch: refits
+    warm.fit(X, y, sample_origin=is_synthetic)  # continues: does not
+    assert warm.history[:, "refit"] == [False] * 3 + [True] * 3
+    assert len(warm.history) == 9 and warm.n_train_samples_ < 300
 
 
 def test_pickle_clone_and_grid_search_over_the_new_options(classification_data, fast):
@@ -212,7 +228,8 @@ def test_pickle_clone_and_grid_search_over_the_new_options(classification_data, 
     assert clone(est).get_params()["synthetic_weight"] == "auto"
     search = GridSearchCV(
         LiLAWClassifier(**fast, random_state=0),
-        {"synthetic_weight": [1.0, "auto"], "refit": [False, True]},
+        {"synthetic_weight": [1.0, "auto"], "lilaw": [False, True]},
+        error_score="raise",
         cv=KFold(2, shuffle=True, random_state=0),
     ).fit(X, y, sample_origin=is_synthetic)
     assert len(search.cv_results_["params"]) == 4

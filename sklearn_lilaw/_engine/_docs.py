@@ -38,9 +38,13 @@ module : torch.nn.Module class or instance, default=None
     detach_weights : bool, default=False
         If True, the model gets no gradient through the weights. The paper
         does not detach them.
-    lilaw : bool, default=True
-        False trains plainly (unweighted mean loss, no meta split, every row
-        used), for comparisons.
+    lilaw : bool, default=False
+        True weights every row by the paper's LiLAW (alpha, beta, delta,
+        learned on a meta split held out of training). False trains without
+        it: the unweighted mean loss, times ``synthetic_weight`` on synthetic
+        rows. The default is False because LiLAW did not help in the
+        package's benchmarks (``benchmarks/results/synthetic.md``); the
+        paper's exact method is ``lilaw=True, synthetic_weight=1.0``.
     synthesizer : object, callable or None, default=None
         Makes synthetic rows inside ``fit``, from the real training rows only
         (never from the meta split), so that cross-validation does not leak:
@@ -49,27 +53,33 @@ module : torch.nn.Module class or instance, default=None
         :class:`~sklearn_lilaw.synthesizers.ImblearnSynthesizer`,
         :class:`~sklearn_lilaw.synthesizers.GaussianMixtureSynthesizer`,
         :class:`~sklearn_lilaw.synthesizers.GaussianAugmenter`), or a callable
-        ``(X, y, random_state) -> (X_new, y_new)``. It is cloned and seeded
-        from ``random_state``; it sees targets as the estimator encodes them
-        (class indices for classifiers). The new rows are marked synthetic.
+        ``(X, y, random_state) -> (X_new, y_new)``, or a generator with
+        ``fit``/``sample`` (wrapped in
+        :class:`~sklearn_lilaw.synthesizers.GeneratorSynthesizer`). It is
+        cloned and seeded from ``random_state``; it sees the rows as given to
+        ``fit`` (a DataFrame keeps its columns, labels stay the user's). The
+        new rows are marked synthetic.
         Under ``meta_origin='synthetic'`` the meta split is drawn from the
         synthetic rows after the synthesizer ran; otherwise before, and its
         rows are never shown to the synthesizer.
-    synthetic_weight : float or 'auto', default=1.0
+    synthetic_weight : float or 'auto', default='auto'
         Factor on the loss of synthetic rows. A number is a fixed factor (1 =
-        no down-weighting). ``'auto'`` learns it: synthetic rows get ``w_s =
-        2 * sigmoid(gamma)``, 1 at the start and never above 1, normalised by
-        its mean over each batch, and gamma follows the one-step look-ahead
-        gradient of the loss on the real meta split, taken on the module's
-        last ``nn.Linear`` (whose output must be the module's output). Combines
-        with the LiLAW weights, or is the only weighting with
-        ``lilaw=False``.
+        no down-weighting, as in the paper). ``'auto'`` learns it: synthetic
+        rows get ``w_s = 2 * sigmoid(gamma)``, 1 at the start and never above
+        1, normalised by its mean over each batch, and gamma follows the
+        one-step look-ahead gradient of the loss on a meta split of real
+        rows, taken on the module's last ``nn.Linear`` (whose output must be
+        the module's output). Combines with the LiLAW weights. Without
+        synthetic rows (no ``sample_origin``, no ``synthesizer``) it does
+        nothing and holds no meta split out.
     synthetic_weight_lr : float, default=0.05
         Learning rate of gamma (Adam) for ``synthetic_weight='auto'``.
-    refit : bool, default=False
+    refit : bool or 'auto', default='auto'
         After the fit, train again from scratch on every row (the meta split
         back in) with the learned weights frozen: ``w_s`` and, with LiLAW,
-        alpha, beta, delta. Twice the training time.""",
+        alpha, beta, delta. Twice the training time. ``'auto'`` refits when
+        ``synthetic_weight='auto'`` learned a weight (the benchmark's best
+        setting); ``partial_fit`` and warm-started fits never refit.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),
@@ -129,12 +139,14 @@ n_features_in_ : int
         The trained network.
     meta_indices_ : ndarray of int
         Positions (in the ``X`` given to ``fit``) of the meta split; empty
-        when ``lilaw=False``. With a ``synthesizer`` and
+        when nothing is learned from one (``lilaw=False`` and no synthetic
+        weight to learn). With a ``synthesizer`` and
         ``meta_origin='synthetic'``, positions from ``len(X)`` on are rows
         the synthesizer made.
     n_train_samples_ : int
-        Rows trained on (those outside the meta split, synthetic rows made by
-        ``synthesizer`` included).
+        Rows trained on in the last training run: those outside the meta
+        split, or every row after a refit (rows made by ``synthesizer``
+        included).
     n_synthetic_ : int
         Rows made by ``synthesizer`` in the last fit (0 without one).
     synthesizer_ : object
@@ -148,11 +160,24 @@ n_features_in_ : int
         alpha, beta, delta (buffer ``scalars``) and gamma (buffer ``gamma``)
         on ``device``; skorch saves it with ``save_params(f_lilaw_state=...)``.
     history : skorch.history.History
-        Per epoch: ``train_loss``, ``dur`` and, with LiLAW (recorded by the
-        ``'lilaw_history'`` callback), ``alpha``,
-        ``beta``, ``delta``, ``weight_real``, ``weight_synthetic`` (mean
-        weight of the real / synthetic rows trained on, NaN when there are
-        none) and ``meta_loss`` (unweighted loss on the whole meta split).""",
+        Per epoch: ``train_loss``, ``dur`` and (recorded by the
+        ``'lilaw_history'`` callback) with LiLAW ``alpha``, ``beta``,
+        ``delta``, ``weight_real``, ``weight_synthetic`` (mean weight of the
+        real / synthetic rows trained on, NaN when there are none); with
+        ``synthetic_weight='auto'`` ``synthetic_weight`` (``w_s``); with a
+        meta split ``meta_loss`` and ``meta_loss_best`` (unweighted loss on
+        the whole meta split; also as ``valid_loss`` when ``train_split`` is
+        None, for skorch's ``EarlyStopping`` and ``Checkpoint``); in fits
+        with a refit, ``refit`` (whether the epoch belongs to it).""",
+    "synthetic_rows": """\
+Built for real data mixed with synthetic (generated or augmented) rows:
+    ``sample_origin`` marks which rows are synthetic, or a ``synthesizer``
+    makes them inside ``fit``. By default (``synthetic_weight='auto'``) the
+    synthetic rows' loss is weighted by ``w_s``, learned from a meta split of
+    real rows held out of training (a one-step look-ahead on the last linear
+    layer), and the network is then trained again on every row with ``w_s``
+    frozen (``refit='auto'``). ``lilaw=True`` adds the paper's LiLAW weights;
+    ``lilaw=True, synthetic_weight=1.0`` is the paper's method.""",
     "references": """\
 .. [1] A. Moturu, A. Muzammil, A. Goldenberg, B. Taati. "LiLAW: Lightweight
        Learnable Adaptive Weighting to Meta-Learn Sample Difficulty, Improve

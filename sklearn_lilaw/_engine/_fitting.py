@@ -34,11 +34,12 @@ class FitState:
     data out of pickled estimators.
     """
 
-    def __init__(self, kernel, meta, learner=None, frozen=False):
+    def __init__(self, kernel, meta, learner=None, frozen=False, refits=False):
         self.kernel = kernel
         self.meta = meta  # a MetaBatchSampler, or None without a meta split
         self.learner = learner  # a SyntheticWeightLearner with "auto"
         self.frozen = frozen  # the refit: learned weights used, not learned
+        self.refits = refits  # this fit has (or is) a refit
         self.batch_weights = None  # the last training batch's LiLAW weights
 
 
@@ -160,7 +161,11 @@ class FittingMixin:
                 meta_size=self.meta_size,
                 meta_origin=self.meta_origin,
                 meta_min_size=self._meta_min_size(),
-                hold_out_meta=self.lilaw or self._learns_synthetic_weight(),
+                hold_out_meta=self.lilaw
+                or (
+                    self._learns_synthetic_weight()
+                    and (is_synthetic.any() or self.synthesizer is not None)
+                ),
                 synthesize=(
                     None
                     if self.synthesizer is None
@@ -172,7 +177,9 @@ class FittingMixin:
             self._warn_about(data)
             if reset or not self.initialized_:
                 self.initialize()
-            self._train(data, fit_params, method)
+            # A refit starts from scratch, so only a fit that does may have one.
+            refits = reset and method == "fit" and self._refits()
+            self._train(data, fit_params, method, refits)
         return self
 
     def _warn_about(self, data):
@@ -192,7 +199,7 @@ class FittingMixin:
                     stacklevel=4,
                 )
 
-    def _train(self, data, fit_params, method):
+    def _train(self, data, fit_params, method, refits):
         self.meta_indices_ = data.meta_indices
         self.n_synthetic_ = data.n_synthetic
         if data.synthesizer is not None:
@@ -217,14 +224,20 @@ class FittingMixin:
                 self._per_sample_loss,
                 self.synthetic_weight_lr,
             )
+        refits = refits and meta is not None
         self._run_fit_loop(
-            FitState(self._loss_kernel(self._training_device()), meta, learner),
+            FitState(
+                self._loss_kernel(self._training_device()),
+                meta,
+                learner,
+                refits=refits,
+            ),
             dataset,
             y_train,
             method,
             fit_params,
         )
-        if self.refit and meta is not None:
+        if refits:
             # Train again from scratch on every row, the meta split back in,
             # with the weights learned above frozen.
             learned, history = self.lilaw_state_.state_dict(), self.history_
@@ -240,7 +253,12 @@ class FittingMixin:
             )
             self.n_train_samples_ = len(dataset)
             self._run_fit_loop(
-                FitState(self._loss_kernel(self._training_device()), None, frozen=True),
+                FitState(
+                    self._loss_kernel(self._training_device()),
+                    None,
+                    frozen=True,
+                    refits=True,
+                ),
                 dataset,
                 y_train,
                 method,
@@ -274,6 +292,12 @@ class FittingMixin:
                 state.learner.close()
         restore_best_lilaw_state(self)
         check_parameters(self)
+
+    def _refits(self):
+        """``refit=True``, or ``'auto'`` with a learned ``synthetic_weight``."""
+        if self.refit == "auto":
+            return self._learns_synthetic_weight()
+        return bool(self.refit)
 
     def _learns_synthetic_weight(self):
         return (

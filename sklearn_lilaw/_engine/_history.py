@@ -25,7 +25,7 @@ class LiLAWHistory(Callback):
       of skorch's own) also as ``valid_loss`` and ``valid_loss_best``, so
       that skorch's ``EarlyStopping()`` and ``Checkpoint()`` work with their
       default monitors;
-    - ``refit`` (``refit=True``): whether the epoch belongs to the refit.
+    - ``refit`` (fits with a refit): whether the epoch belongs to the refit.
 
     The weights of each batch stay on the training device until the epoch
     ends, so recording them costs no host synchronisation per batch.
@@ -60,7 +60,7 @@ class LiLAWHistory(Callback):
             record("synthetic_weight", net.lilaw_state_.synthetic_weight)
         if state.meta is not None:
             self._record_loss(net, "meta_loss", net._meta_split_loss())
-        if net.refit:
+        if state.refits:
             record("refit", state.frozen)
 
     def _record_loss(self, net, name, loss):

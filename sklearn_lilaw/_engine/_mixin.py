@@ -70,8 +70,6 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
     # pass them without a ``set_fit_request`` call.
     __metadata_request__fit = {"sample_origin": True, "sample_weight": True}
     __metadata_request__partial_fit = {"sample_origin": True, "sample_weight": True}
-    # Scores stay unweighted, as without routing (set_score_request changes it).
-    __metadata_request__score = {"sample_weight": False}
 
     _fit_state = None
     _parameter_constraints = PARAMETER_CONSTRAINTS

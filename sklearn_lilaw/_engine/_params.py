@@ -76,7 +76,7 @@ PARAMETER_CONSTRAINTS = {
     ],
     "synthetic_weight": [_NON_NEGATIVE, StrOptions({"auto"})],
     "synthetic_weight_lr": [_NON_NEGATIVE],
-    "refit": ["boolean"],
+    "refit": ["boolean", StrOptions({"auto"})],
     "random_state": ["random_state"],
 }
 
@@ -132,10 +132,11 @@ def check_params(estimator):
     auto = estimator.synthetic_weight == "auto"
     if auto and estimator.meta_origin not in (None, "real"):
         raise ValueError(
-            "synthetic_weight='auto' learns the weight from real meta rows; "
-            f"meta_origin must be None or 'real', got {estimator.meta_origin!r}."
+            "synthetic_weight='auto' learns the weight from real meta rows, so "
+            f"meta_origin must be None or 'real', got {estimator.meta_origin!r}; "
+            "give synthetic_weight a number (1.0: the paper) to use that meta_origin."
         )
-    if estimator.refit and not (auto or estimator.lilaw):
+    if estimator.refit is True and not (auto or estimator.lilaw):
         raise ValueError(
             "refit=True retrains with the learned weights frozen; there are "
             "none with lilaw=False and a numeric synthetic_weight."

@@ -1,6 +1,7 @@
 """A stacked LSTM classifier for sequences, the model of the ECG5000 experiments."""
 
 import numbers
+import warnings
 
 from torch import nn
 
@@ -29,6 +30,8 @@ class StackedLSTM(nn.Module):
         Number of outputs (classes).
     input_size : int or None, default=None
         Channels per time step. None takes it from ``input_shape``, or 1.
+        Give it for flattened rows (see ``channels_first``): the row length
+        alone does not tell the channels.
     hidden_size : int, default=64
         Width of each LSTM layer.
     num_layers : int, default=2
@@ -39,8 +42,12 @@ class StackedLSTM(nn.Module):
     channels_first : bool, default=False
         False reads ``(n_samples, n_timesteps, n_channels)``; True reads
         ``(n_samples, n_channels, n_timesteps)``, the layout of aeon and
-        sktime. 2-d input ``(n_samples, n_timesteps)`` is one channel either
-        way.
+        sktime. 2-d input ``(n_samples, n_timesteps)`` is one channel when
+        ``input_size`` is 1; with ``input_size=C > 1``, 2-d input is read as
+        flattened rows of the 3-d layout, ``X.reshape(n_samples, -1)``:
+        channel after channel with ``channels_first`` (what aeon's
+        ``Tabularizer`` and sktime's ``SklearnClassifierPipeline`` pass),
+        time step after time step without.
     input_shape : tuple of int or None, default=None
         The shape of one row (the estimators pass ``X.shape[1:]``); sets the
         channels when ``input_size`` is None.
@@ -74,6 +81,8 @@ class StackedLSTM(nn.Module):
     >>> aeon_layout = StackedLSTM(n_outputs=5, channels_first=True, input_size=3)
     >>> aeon_layout(torch.zeros(8, 3, 140)).shape  # (n_samples, channels, n_timesteps)
     torch.Size([8, 5])
+    >>> aeon_layout(torch.zeros(8, 3 * 140)).shape  # the same rows, flattened
+    torch.Size([8, 5])
 
     With a LiLAW estimator, pass the class and set its parameters with
     ``module__*``; the channels come from the data:
@@ -101,6 +110,8 @@ class StackedLSTM(nn.Module):
         super().__init__()
         if input_size is None:
             input_size = _channels(input_shape, channels_first)
+            if not channels_first:
+                _warn_one_step(input_shape)
         for name, value in [
             ("n_outputs", n_outputs),
             ("input_size", input_size),
@@ -114,6 +125,15 @@ class StackedLSTM(nn.Module):
             or not 0 <= dropout < 1
         ):
             raise ValueError(f"dropout must be a float in [0, 1); got {dropout!r}.")
+        if (
+            input_shape is not None
+            and len(input_shape) == 1
+            and input_shape[0] % input_size
+        ):
+            raise ValueError(
+                f"Rows of {input_shape[0]} values cannot be read as flattened "
+                f"series of {input_size} channels (input_size)."
+            )
         self.input_size = int(input_size)
         self.channels_first = bool(channels_first)
         self.lstm = nn.LSTM(
@@ -133,18 +153,25 @@ class StackedLSTM(nn.Module):
         Parameters
         ----------
         X : torch.Tensor of shape (n_samples, n_timesteps) or 3-d
-            Sequences; a 2-d tensor is one channel. 3-d is ``(n_samples,
-            n_timesteps, input_size)``, or ``(n_samples, input_size,
-            n_timesteps)`` with ``channels_first``.
+            Sequences. 3-d is ``(n_samples, n_timesteps, input_size)``, or
+            ``(n_samples, input_size, n_timesteps)`` with ``channels_first``.
+            2-d is one channel if ``input_size`` is 1, else those 3-d rows
+            flattened, ``(n_samples, input_size * n_timesteps)``.
 
         Returns
         -------
         scores : torch.Tensor of shape (n_samples, n_outputs)
             Logits.
         """
-        if X.ndim == 2:
-            X = X.unsqueeze(-1)
-        elif X.ndim == 3 and self.channels_first:
+        if X.ndim == 2 and X.shape[1] % self.input_size == 0:
+            # One channel, or flattened rows of the 3-d layout (the tabular
+            # form of aeon and sktime): back to that layout.
+            steps = X.shape[1] // self.input_size
+            if self.channels_first:
+                X = X.reshape(X.shape[0], self.input_size, steps)
+            else:
+                X = X.reshape(X.shape[0], steps, self.input_size)
+        if X.ndim == 3 and self.channels_first:
             X = X.transpose(1, 2)
         if X.ndim != 3 or X.shape[-1] != self.input_size:
             layout = "channels, n_timesteps" if self.channels_first else (
@@ -153,7 +180,8 @@ class StackedLSTM(nn.Module):
             raise ValueError(
                 "StackedLSTM expects input of shape (n_samples, n_timesteps) or "
                 f"(n_samples, {layout}) with {self.input_size} channels "
-                f"(input_size); got shape {tuple(X.shape)}."
+                f"(input_size), or those rows flattened; got shape "
+                f"{tuple(X.shape)}."
             )
         X = X.to(self.head.weight.dtype)
         _, (hidden, _) = self.lstm(X)
@@ -170,3 +198,21 @@ def _channels(input_shape, channels_first):
             f"channels); got rows of shape {tuple(input_shape)}."
         )
     return int(input_shape[0] if channels_first else input_shape[1])
+
+
+def _warn_one_step(input_shape):
+    """Warn when channels-last rows have one time step: (channels, T) data?"""
+    if (
+        input_shape is not None
+        and len(input_shape) == 2
+        and input_shape[0] == 1
+        and input_shape[1] > 1
+    ):
+        warnings.warn(
+            f"StackedLSTM reads rows of shape {tuple(input_shape)} as 1 time "
+            f"step of {input_shape[1]} channels. For (n_samples, channels, "
+            "n_timesteps) data, such as aeon's, pass channels_first=True "
+            "(module__channels_first=True).",
+            UserWarning,
+            stacklevel=3,
+        )

@@ -28,20 +28,21 @@ def data():
     return X.astype(np.float32), y, is_synthetic
 
 
-PARAMS = dict(
-    hidden_layer_sizes=(16,),
-    max_epochs=6,
-    lr=0.01,
-    batch_size=64,
-    synthetic_weight="auto",
-    random_state=0,
-)
+PARAMS = dict(hidden_layer_sizes=(16,), max_epochs=6, lr=0.01, batch_size=64)
+CONFIGS = {
+    # LiLAW and the learned synthetic weight: every meta step runs on each rank.
+    "lilaw": dict(lilaw=True, synthetic_weight="auto", refit=False, random_state=0),
+    # The defaults: the synthetic weight learned, then a refit on every row.
+    "defaults": dict(random_state=0),
+}
 
 
-def main(out):
+def main(out, config):
     torch.set_num_threads(1)
     accelerator = Accelerator(cpu=True)
-    net = DistributedLiLAWClassifier(accelerator=accelerator, device=None, **PARAMS)
+    net = DistributedLiLAWClassifier(
+        accelerator=accelerator, device=None, **PARAMS, **CONFIGS[config]
+    )
     X, y, is_synthetic = data()
     net.fit(X, y, sample_origin=is_synthetic)
     state = net.lilaw_state_
@@ -57,4 +58,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
