@@ -15,10 +15,10 @@ def _instances():
 
 
 _WEIGHTS_ARE_NOT_REPEATS = (
-    "Mini-batch training on shuffled rows with a meta split drawn from the "
-    "rows cannot make a weight of 2 equal to a repeated row: the repeated row "
-    "lands in other batches, and can land in the meta split. scikit-learn's "
-    "own SGD-trained MLPs are not equivalent either."
+    "Mini-batch training on shuffled rows cannot make a weight of 2 equal to "
+    "a repeated row: the repeated row lands in other batches (and, where a "
+    "meta split is held out, can land in it). scikit-learn's own SGD-trained "
+    "MLPs are not equivalent either."
 )
 _PREDICT_ROUNDING = (
     "predict runs float32 matrix products, whose last bit can differ between "
