@@ -114,7 +114,16 @@ def _unlink_foreign_refs(app, what, name, obj, options, lines):
     scikit-learn's own docs (``:ref:`accuracy_score```), which do not exist
     here without intersphinx; show them as plain names instead."""
     if getattr(obj, "__module__", "").startswith("sklearn."):
-        lines[:] = [re.sub(r":ref:`([^`<]+)`", r"``\1``", line) for line in lines]
+        lines[:] = [_FOREIGN_REF.sub(_ref_text, line) for line in lines]
+
+
+# :ref:`title <label>` or :ref:`label`
+_FOREIGN_REF = re.compile(r":ref:`(?:([^`<]*?)\s*<[^`>]*>|([^`]+))`")
+
+
+def _ref_text(match):
+    title, label = match.groups()
+    return title or f"``{label}``"
 
 
 def setup(app):

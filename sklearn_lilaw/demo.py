@@ -118,6 +118,15 @@ def explain(rows):
         )
     else:
         lines.append("Here the learned weight did not beat the naive mix.")
+    if "paper's LiLAW" in by_name:
+        paper = by_name["paper's LiLAW"][2]
+        verdict = "below" if paper < naive else "not below"
+        lines.append(
+            f"The paper's LiLAW gives {paper:.1%}, {verdict} the naive mix: it "
+            "weighs each row by how hard the model finds it, not by where it "
+            "comes from, and a row with a wrong label looks hard, so it is "
+            "not weighed down."
+        )
     return "\n".join(lines)
 
 

@@ -41,3 +41,5 @@ def test_explain_follows_the_numbers():
     assert "recovered what the naive mix lost" in demo.explain(rows(0.9, 0.8, 0.95))
     assert "recovered part of" in demo.explain(rows(0.9, 0.8, 0.85))
     assert "did not beat the naive mix" in demo.explain(rows(0.9, 0.8, 0.7))
+    with_paper = rows(0.9, 0.8, 0.95) + [("paper's LiLAW", 500, 0.75, 0, 1.0, 1, 20)]
+    assert "LiLAW gives 75.0%, below the naive mix" in demo.explain(with_paper)

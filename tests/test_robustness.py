@@ -323,3 +323,15 @@ def test_early_stopping_and_checkpoint_defaults_work_without_a_split(
     ).fit(X, y)
     assert est.history[-1, "valid_loss"] == est.history[-1, "meta_loss"]
     assert len(est.history) < 30 and (tmp_path / "params.pt").exists()
+
+
+def test_read_only_inputs_train_without_a_warning(classification_data, fast):
+    # pandas' copy-on-write views and memory maps are read-only; torch cannot
+    # share their memory and warned.
+    X, y, origin = (a.copy() for a in classification_data)
+    for array in (X, y, origin):
+        array.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = LiLAWClassifier(**fast, random_state=0).fit(X, y, sample_origin=origin)
+        est.predict_proba(X)

@@ -7,6 +7,7 @@ from skorch.dataset import get_len
 from skorch.utils import is_dataset
 
 from ..data import LiLAWDataset, TensorBatchIterator, batch_loader
+from ._tensors import as_tensor
 
 __all__ = ["DataIOMixin"]
 
@@ -18,8 +19,7 @@ class DataIOMixin:
         """Wrap arrays as a :class:`~sklearn_lilaw.data.LiLAWDataset`."""
         if is_dataset(X):
             return X
-        X = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
-        return LiLAWDataset(X, None if y is None else torch.as_tensor(y))
+        return LiLAWDataset(as_tensor(X), None if y is None else as_tensor(y))
 
     def get_iterator(self, dataset, training=False):
         """Return the batch iterator; training batches are shuffled by default.

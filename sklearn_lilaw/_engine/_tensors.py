@@ -1,12 +1,27 @@
 """A fit's rows as tensors on the training device."""
 
+import numpy as np
 import torch
 from torch.utils.data import Subset
 
 from ..data import LiLAWDataset
 from ._meta_batches import MetaBatchSampler
 
-__all__ = ["training_tensors"]
+__all__ = ["as_tensor", "training_tensors"]
+
+
+def as_tensor(values, dtype=None):
+    """``torch.as_tensor``, sharing the array's memory where torch can.
+
+    Read-only arrays (pandas' copy-on-write views, memory maps) are copied:
+    torch cannot share them, and warns.
+    """
+    if isinstance(values, torch.Tensor):
+        return values if dtype is None else values.to(dtype)
+    values = np.asarray(values)
+    if not values.flags.writeable:
+        values = values.copy()
+    return torch.as_tensor(values, dtype=dtype)
 
 
 def training_tensors(data, device, *, keep_origin, meta_batch_size):
@@ -36,12 +51,12 @@ def training_tensors(data, device, *, keep_origin, meta_batch_size):
     meta : MetaBatchSampler or None
         The meta batches; None without a meta split.
     """
-    X_all = torch.as_tensor(data.X).to(device)
-    y_all = torch.as_tensor(data.y).to(device)
-    origin = torch.as_tensor(data.is_synthetic).to(device) if keep_origin else None
+    X_all = as_tensor(data.X).to(device)
+    y_all = as_tensor(data.y).to(device)
+    origin = as_tensor(data.is_synthetic).to(device) if keep_origin else None
     weight = None
     if data.sample_weight is not None:
-        weight = torch.as_tensor(data.sample_weight, dtype=X_all.dtype).to(device)
+        weight = as_tensor(data.sample_weight, dtype=X_all.dtype).to(device)
     dataset = LiLAWDataset(X_all, y_all, origin, weight)
     if not len(data.meta_indices):
         return dataset, data.y, None
