@@ -6,12 +6,23 @@ One problem, fitted several ways with the same network:
   tensors built outside the timer, plain cross-entropy), with the optimizer
   the estimators use by default (``torch.optim.Adam`` as torch builds it);
 - ``skorch``: plain ``skorch.NeuralNetClassifier`` on numpy data;
-- ``LiLAW on``: ``LiLAWClassifier`` with its defaults (5% meta split held
-  out, one warm-up epoch, then one meta step per training batch);
-- ``LiLAW off``: ``LiLAWClassifier(lilaw=False)``, trained plainly on every
-  row;
+- ``LiLAW on``: the paper's LiLAW (``lilaw=True, synthetic_weight=1.0``: 5%
+  meta split held out, one warm-up epoch, then one meta step per training
+  batch);
+- ``LiLAW off``: ``lilaw=False, synthetic_weight=1.0``, trained plainly on
+  every row;
 - for information: ``LiLAW on`` and the hand loop with ``fused=True`` Adam
   (what ``optimizer__fused=True`` buys).
+
+The learned weight of synthetic rows is timed on the same rows with 40% of
+them marked synthetic (``sample_origin``):
+
+- ``naive mix``: ``lilaw=False, synthetic_weight=1.0`` (every row, no meta
+  split);
+- ``auto``: ``synthetic_weight='auto', refit=False`` (5% real meta split);
+- ``auto, refit``: the defaults (``auto``, then a refit on every row);
+- ``fixed best``: ``GridSearchCV`` over ``synthetic_weight`` in {0.1, 0.25,
+  0.5, 1} with 2 folds, then its refit: what tuning the weight by hand costs.
 
 The problem is a 5-class ``make_classification`` of 20,000 x 40 (float32);
 the network an MLP with two hidden layers of 128 and 5 logits; batch 256, 10
@@ -21,7 +32,7 @@ of ``fit``. The configurations run interleaved, round-robin, after one untimed
 round; each time is the median over rounds, and each ratio is given both as a
 ratio of medians and as the median of the per-round ratios (steadier on a
 noisy machine). Targets: LiLAW on / skorch <= 1.0, LiLAW on / hand loop <=
-1.5, LiLAW off / hand loop <= 1.1.
+1.5, LiLAW off / hand loop <= 1.1, auto / naive mix <= 1.5.
 
 Also measured: peak memory of a fit (a fresh child process each, LiLAW on
 against skorch) and the time per row for 10k, 100k and 1M rows (one epoch
@@ -29,7 +40,7 @@ with meta steps).
 
 Run::
 
-    python benchmarks/overhead.py                 # full run, ~3 min on 2 cores
+    python benchmarks/overhead.py                 # full run, ~8 min on 2 cores
     python benchmarks/overhead.py --quick         # smoke test, ~10 s
     python benchmarks/overhead.py --device cuda
 
@@ -55,11 +66,14 @@ from _common import (
     write_results,
 )
 from sklearn.datasets import make_classification
+from sklearn.model_selection import GridSearchCV, KFold
 from skorch import NeuralNetClassifier
 
 from sklearn_lilaw import LiLAWClassifier
 from sklearn_lilaw.nets import MLP
 
+PAPER_LILAW = {"lilaw": True, "synthetic_weight": 1.0}  # every option spelled out
+PLAIN = {"lilaw": False, "synthetic_weight": 1.0}
 N_FEATURES, N_CLASSES, HIDDEN = 40, 5, (128, 128)
 BATCH_SIZE, LR, SEED = 256, 1e-3, 0
 
@@ -70,7 +84,13 @@ CONFIGS = {
     "lilaw_off": "LiLAW off (lilaw=False)",
     "hand_loop_fused": "hand loop, fused Adam",
     "lilaw_fused": "LiLAW on, optimizer__fused=True",
+    "naive_mix": "naive mix (40% synthetic rows)",
+    "auto": "auto, no refit (40% synthetic)",
+    "auto_refit": "auto, refit: the defaults (40% synthetic)",
+    "fixed_best": "fixed best: grid of 4 weights, 2 folds (40% synthetic)",
 }
+SYNTHETIC_SHARE = 0.4
+WEIGHT_GRID = [0.1, 0.25, 0.5, 1.0]
 # (label, numerator, denominator, target or None for information)
 RATIOS = [
     ("LiLAW on / skorch", "lilaw", "skorch", 1.0),
@@ -78,6 +98,9 @@ RATIOS = [
     ("LiLAW off / hand loop", "lilaw_off", "hand_loop", 1.1),
     ("LiLAW on, fused Adam / LiLAW on", "lilaw_fused", "lilaw", None),
     ("LiLAW on / hand loop, both fused Adam", "lilaw_fused", "hand_loop_fused", None),
+    ("auto / naive mix", "auto", "naive_mix", 1.5),
+    ("auto, refit / naive mix", "auto_refit", "naive_mix", None),
+    ("fixed best / naive mix", "fixed_best", "naive_mix", None),
 ]
 MEMORY_TARGET = 1.1
 
@@ -134,13 +157,18 @@ def build_estimator(name, device, epochs):
             device=str(device),
             verbose=0,
         )
+    paper, plain = PAPER_LILAW, PLAIN
     params = {
-        "lilaw": {},
-        "lilaw_off": {"lilaw": False},
-        "lilaw_fused": {"optimizer__fused": True},
-        "lilaw_nowarmup": {"warmup_epochs": 0},
+        "lilaw": paper,
+        "lilaw_off": plain,
+        "lilaw_fused": {**paper, "optimizer__fused": True},
+        "lilaw_nowarmup": {**paper, "warmup_epochs": 0},
+        "naive_mix": plain,
+        "auto": {"lilaw": False, "synthetic_weight": "auto", "refit": False},
+        "auto_refit": {},  # the defaults
+        "fixed_best": plain,
     }[name]
-    return LiLAWClassifier(
+    estimator = LiLAWClassifier(
         hidden_layer_sizes=HIDDEN,
         lr=LR,
         batch_size=BATCH_SIZE,
@@ -149,14 +177,27 @@ def build_estimator(name, device, epochs):
         device=str(device),
         **params,
     )
+    if name == "fixed_best":
+        grid = {"synthetic_weight": WEIGHT_GRID}
+        return GridSearchCV(estimator, grid, cv=KFold(2, shuffle=True, random_state=0))
+    return estimator
+
+
+def sample_origin(name, n_samples):
+    """40% of the rows marked synthetic for the synthetic-weight configs."""
+    if name not in ("naive_mix", "auto", "auto_refit", "fixed_best"):
+        return None
+    return np.random.RandomState(SEED).rand(n_samples) < SYNTHETIC_SHARE
 
 
 def fit_seconds(name, X, y, device, epochs):
     if name.startswith("hand_loop"):
         return fit_hand_loop(X, y, device, epochs, fused=name == "hand_loop_fused")
+    origin = sample_origin(name, len(X))
+    kwargs = {} if origin is None else {"sample_origin": origin}
     torch.manual_seed(SEED)  # plain skorch seeds from the global RNG
     start = clock(device)
-    build_estimator(name, device, epochs).fit(X, y)
+    build_estimator(name, device, epochs).fit(X, y, **kwargs)
     return clock(device) - start
 
 
