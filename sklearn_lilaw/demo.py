@@ -1,6 +1,6 @@
 """Demo: noisy synthetic rows, and the weight the estimator learns for them.
 
-Run with ``python -m sklearn_lilaw.demo``; it takes about a minute on 2 cores. On
+Run with ``python -m sklearn_lilaw.demo``; it takes about 15 seconds on 2 cores. On
 scikit-learn's bundled digits, a scarce real training set (20% of the
 training half) is mixed with four times as many synthetic rows: jittered
 copies of the real rows, 40% of them with a random label, as a weak generator
