@@ -18,7 +18,8 @@ _WEIGHTS_ARE_NOT_REPEATS = (
     "Mini-batch training on shuffled rows cannot make a weight of 2 equal to "
     "a repeated row: the repeated row lands in other batches (and, where a "
     "meta split is held out, can land in it). scikit-learn's own SGD-trained "
-    "MLPs are not equivalent either."
+    "MLPs are not equivalent either. tests/test_sample_weight.py checks what "
+    "holds instead: the loss is exactly the weighted mean of the row losses."
 )
 _PREDICT_ROUNDING = (
     "predict runs float32 matrix products, whose last bit can differ between "

@@ -4,6 +4,7 @@ user guide's "Search on a cluster" and the gallery's dask example)."""
 
 import logging
 
+import distributed
 import joblib
 import numpy as np
 import pytest
@@ -12,8 +13,6 @@ from sklearn import config_context
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from sklearn_lilaw import LiLAWClassifier
-
-distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture

@@ -218,6 +218,9 @@ def test_3d_input_is_flattened_by_the_default_mlp(fast):
     assert est.predict(X).shape == (90,)
     with pytest.raises(ValueError, match="rows of shape"):
         est.predict(X[:, :, :1])
+    # partial_fit keeps the fitted row shape too.
+    with pytest.raises(ValueError, match="rows of shape"):
+        est.partial_fit(X[:, :, :1], y)
 
 
 # --------------------------------------------------------------------------

@@ -66,10 +66,15 @@ class DataIOMixin:
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
         X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+        self._check_row_shape(X)
+        return X
+
+    def _check_row_shape(self, X):
+        """Raise a ValueError if ``X``'s rows differ in shape from the fitted
+        ones (``validate_data`` compares only their first dimension)."""
         shape = getattr(self, "input_shape_", None)
         if shape is not None and X.shape[1:] != shape:
             raise ValueError(
                 f"X has rows of shape {X.shape[1:]}; the estimator was fitted on "
                 f"rows of shape {shape}."
             )
-        return X

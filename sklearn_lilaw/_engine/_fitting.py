@@ -144,11 +144,8 @@ class FittingMixin:
             )
             if reset or not hasattr(self, "input_shape_"):
                 self.input_shape_ = tuple(X.shape[1:])
-            elif X.shape[1:] != self.input_shape_:
-                raise ValueError(
-                    f"X has rows of shape {X.shape[1:]}; the estimator was "
-                    f"fitted on rows of shape {self.input_shape_}."
-                )
+            else:
+                self._check_row_shape(X)
             is_synthetic = check_sample_origin(sample_origin, X.shape[0])
             sample_weight = check_sample_weight(sample_weight, X.shape[0])
             y, stratify = self._validate_targets(y, reset=reset, classes=classes)
