@@ -81,7 +81,13 @@ SCRIPT = textwrap.dedent(
             batches=len(net.history[-1, "batches"]),
             proba=net.predict_proba(X.astype(np.float32)),
         )
-        accelerator.end_training()  # closes the process group
+        # Release the network and the accelerator's wrappers of it while
+        # the process group is open, wait for the other processes, then
+        # close the group: nothing of it is left to the interpreter's exit.
+        del net
+        accelerator.free_memory()
+        accelerator.wait_for_everyone()
+        accelerator.end_training()
 
 
     if __name__ == "__main__":

@@ -54,7 +54,12 @@ def main(out, config):
         world=accelerator.num_processes,
         n_batches=len(net.history[-1, "batches"]),
     )
-    accelerator.end_training()  # closes the process group before exit
+    # Release the network and the accelerator's wrappers of it while the
+    # process group is open, wait for the other rank, then close the group.
+    del net
+    accelerator.free_memory()
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
 
 
 if __name__ == "__main__":
