@@ -60,9 +60,12 @@ Run::
 
     python benchmarks/synthetic.py            # full run, ~60 min on 2 cores
     python benchmarks/synthetic.py --quick    # smoke test, ~15 s
+    python benchmarks/synthetic.py --split-seed 1   # development splits
 
 Writes ``synthetic.md``, ``synthetic.json`` and ``synthetic.png`` under
-``--output-dir``; ``--quick`` writes ``synthetic_quick.*``.
+``--output-dir``; ``--quick`` writes ``synthetic_quick.*``, a
+``--split-seed`` other than 0 (other random partitions of the same data, for
+choosing a setting without the reported test folds) ``synthetic_dev.*``.
 """
 
 import time
@@ -315,14 +318,15 @@ def grid_scorer(kind, threshold):
     return "accuracy"
 
 
-def estimator_for(kind, method, synthesizer, epochs, seed, threshold):
+def estimator_for(kind, method, synthesizer, epochs, seed, threshold, options=None):
     Estimator = {
         "multilabel": LiLAWMultiLabelClassifier,
         "regression": LiLAWRegressor,
         "pain": LiLAWRegressor,
     }.get(kind, LiLAWClassifier)
     params = dict(hidden_layer_sizes=(64,), max_epochs=epochs, batch_size=64)
-    params.update(lr=1e-3, random_state=seed, **METHODS[method])
+    options = METHODS[method] if options is None else options
+    params.update(lr=1e-3, random_state=seed, **options)
     if kind == "pain":
         params["target_range"] = 16.0  # the pain experiments' R
     if method != "real only":
@@ -340,22 +344,28 @@ def estimator_for(kind, method, synthesizer, epochs, seed, threshold):
     return estimator
 
 
-def splits(kind, X, y, n_splits):
-    """(train, test, pool) row positions for each split."""
+def splits(kind, X, y, n_splits, split_seed=0):
+    """(train, test, pool) row positions for each split.
+
+    ``split_seed`` 0 gives the reported splits; another value gives other
+    random partitions of the same data (development splits for choosing a
+    setting without looking at the reported test folds).
+    """
     test_size, train_size = 0.25, 0.15
     if kind in ("classification", "gait"):
         splitter = StratifiedShuffleSplit(
-            n_splits, test_size=test_size, train_size=0.75, random_state=0
+            n_splits, test_size=test_size, train_size=0.75, random_state=split_seed
         )
     else:
         splitter = ShuffleSplit(
-            n_splits, test_size=test_size, train_size=0.75, random_state=0
+            n_splits, test_size=test_size, train_size=0.75, random_state=split_seed
         )
     for i, (rest, test) in enumerate(splitter.split(X, y)):
-        rng = np.random.RandomState(i)
+        seed = 1000 * split_seed + i
+        rng = np.random.RandomState(seed)
         n_train = int(round(train_size * len(y)))
         if kind in ("classification", "gait"):
-            inner = StratifiedShuffleSplit(1, train_size=n_train, random_state=i)
+            inner = StratifiedShuffleSplit(1, train_size=n_train, random_state=seed)
             chosen, pool = next(inner.split(rest, y[rest]))
             yield rest[chosen], test, rest[pool]
         else:
@@ -363,7 +373,13 @@ def splits(kind, X, y, n_splits):
             yield order[:n_train], test, order[n_train:]
 
 
-def run(args):
+def run(args, methods=None):
+    """Fit and score ``methods`` (default: all of ``METHODS``) on every cell.
+
+    ``methods``: {name: estimator options}; names of ``METHODS`` keep their
+    special meaning ("real only", "fixed best", "focal").
+    """
+    methods = METHODS if methods is None else methods
     tasks = load_tasks(args.quick)
     if args.tasks:
         tasks = {k: v for k, v in tasks.items() if k in args.tasks.split(",")}
@@ -382,19 +398,21 @@ def run(args):
         X = X.astype(np.float32)
         threshold = np.quantile(y, 0.7) if kind == "pain" else None
         base_task = {"gait": "classification", "pain": "regression"}.get(kind, kind)
-        for split, (train, test, pool) in enumerate(splits(kind, X, y, args.seeds)):
+        for split, (train, test, pool) in enumerate(
+            splits(kind, X, y, args.seeds, args.split_seed)
+        ):
             for quality, degrade in qualities.items():
                 if degrade is None:
                     synth = PoolRows(X[pool], y[pool], balance=kind == "gait")
                 else:
                     synth = Degraded(generator, base_task, *degrade)
-                for method in METHODS:
+                for method, options in methods.items():
                     if method == "focal" and base_task == "regression":
                         continue
                     if method == "real only" and quality != "clean":
                         continue  # does not depend on the synthetic rows
                     est = estimator_for(
-                        kind, method, synth, args.epochs, split, threshold
+                        kind, method, synth, args.epochs, split, threshold, options
                     )
                     start = time.perf_counter()
                     est.fit(X[train], y[train])
@@ -642,6 +660,12 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, default=5, help="splits per task")
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument("--tasks", help="comma-separated subset of the tasks")
+    p.add_argument(
+        "--split-seed",
+        type=int,
+        default=0,
+        help="0: the reported splits; other values: development splits",
+    )
     args = p.parse_args(argv)
     torch.set_num_threads(2)
     if args.quick:
@@ -652,7 +676,8 @@ def main(argv=None):
     machine = machine_info()
     md = render(runs, qualities, args, wall, machine)
     data = {"machine": machine, "wall_seconds": wall, "runs": runs}
-    md_path = write_results(args.output_dir, "synthetic", md, data, quick=args.quick)
+    stem = "synthetic" + ("_dev" if args.split_seed else "")
+    md_path = write_results(args.output_dir, stem, md, data, quick=args.quick)
     plot(md_path.with_suffix(".png"), runs, qualities)
     print(md.split("## Per task")[0])
 

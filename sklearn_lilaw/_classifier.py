@@ -85,7 +85,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
     >>> y_syn = rng.permutation(y)  # ...with shuffled labels
     >>> X_all, y_all = np.r_[X, X_syn], np.r_[y, y_syn]
     >>> is_synthetic = np.r_[np.zeros(150, bool), np.ones(150, bool)]
-    >>> clf = LiLAWClassifier(max_epochs=30, lr=0.01, random_state=0)
+    >>> clf = LiLAWClassifier(max_epochs=60, lr=0.01, random_state=0)
     >>> clf.fit(X_all, y_all, sample_origin=is_synthetic).score(X, y) > 0.8
     True
     >>> clf.synthetic_weight_ < 0.5  # a synthetic row counts less than a real one
@@ -118,7 +118,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         lilaw=False,
         synthesizer=None,
         synthetic_weight="auto",
-        synthetic_weight_lr=0.05,
+        synthetic_weight_lr=0.02,
         refit="auto",
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,

@@ -120,7 +120,7 @@ class LiLAWMultiLabelClassifier(
         lilaw=False,
         synthesizer=None,
         synthetic_weight="auto",
-        synthetic_weight_lr=0.05,
+        synthetic_weight_lr=0.02,
         refit="auto",
         criterion=torch.nn.BCEWithLogitsLoss,
         threshold=0.5,

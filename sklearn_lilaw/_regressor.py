@@ -112,7 +112,7 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         lilaw=False,
         synthesizer=None,
         synthetic_weight="auto",
-        synthetic_weight_lr=0.05,
+        synthetic_weight_lr=0.02,
         refit="auto",
         target_range=None,
         criterion=torch.nn.MSELoss,

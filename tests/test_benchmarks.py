@@ -78,3 +78,12 @@ def test_accuracy_benchmark_quick(tmp_path, script):
     for key in ("dataset", "task"):
         for name in {run[key] for run in runs if key in run}:
             assert name in markdown
+
+
+def test_learning_rate_benchmark_reports_every_rate(tmp_path):
+    markdown, data = _run_quick("synthetic_weight_lr.py", tmp_path)
+    assert all(math.isfinite(v) for v in _numbers(data["runs"]))
+    methods = {run["method"] for run in data["runs"]}
+    assert methods == {"naive mix", "lr 0.01", "lr 0.02", "lr 0.05"}
+    for rate in ("0.01", "0.02", "0.05"):
+        assert f"| {rate} |" in markdown

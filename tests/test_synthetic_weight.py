@@ -81,6 +81,33 @@ def test_factors_have_mean_one_and_the_learned_ratio():
     assert (factors[2] / factors[0]).item() == pytest.approx(w_s.item())
 
 
+@pytest.mark.parametrize("strata_shape", [None, (40,), (40, 2)])
+def test_gradient_compares_synthetic_and_real_rows_pair_by_pair(strata_shape):
+    """The gap is the mean of a_i - a_j over the pairs (synthetic i, real j)
+    of one stratum, written out here as the double loop it abbreviates."""
+    gen = torch.Generator().manual_seed(1)
+    alignment = torch.randn(40, generator=gen, dtype=torch.float64)
+    origin = torch.rand(40, generator=gen) < 0.4
+    strata = None
+    if strata_shape is not None:
+        strata = torch.randint(0, 3, strata_shape, generator=gen)
+    gaps = [
+        alignment[i] - alignment[j]
+        for i in range(40)
+        for j in range(40)
+        if origin[i]
+        and not origin[j]
+        and (strata is None or bool((strata[i] == strata[j]).all()))
+    ]
+    gamma = torch.tensor(-0.7, dtype=torch.float64)
+    f = origin.double().mean()
+    s = torch.sigmoid(gamma)
+    expected = -2 * s * (1 - s) * f * (1 - f) / (1 - f + f * 2 * s) ** 2
+    expected = expected * torch.stack(gaps).mean()
+    got = synthetic_weight_gradient(alignment, origin, gamma, strata)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-12)
+
+
 def test_batches_of_one_origin_give_no_gradient():
     alignment = torch.tensor([1.0, 2.0, 3.0])
     for origin in (torch.zeros(3, dtype=torch.bool), torch.ones(3, dtype=torch.bool)):

@@ -72,8 +72,13 @@ module : torch.nn.Module class or instance, default=None
         the module's output). Combines with the LiLAW weights. Without
         synthetic rows (no ``sample_origin``, no ``synthesizer``) it does
         nothing and holds no meta split out.
-    synthetic_weight_lr : float, default=0.05
-        Learning rate of gamma (Adam) for ``synthetic_weight='auto'``.
+    synthetic_weight_lr : float, default=0.02
+        Learning rate of gamma (Adam) for ``synthetic_weight='auto'``. Each
+        step moves gamma by about this much, in a direction that is noisy
+        for rows as good as real ones, so a larger rate lets good rows'
+        weight drift further below 1; a smaller one is slower to down-weight
+        bad rows in short fits. 0.02 was chosen among 0.01, 0.02 and 0.05
+        (see the user guide).
     refit : bool or 'auto', default='auto'
         After the fit, train again from scratch on every row (the meta split
         back in) with the learned weights frozen: ``w_s`` and, with LiLAW,

@@ -1,0 +1,206 @@
+"""Which learning rate for the learned synthetic weight (``synthetic_weight_lr``)?
+
+The defaults (``synthetic_weight='auto'``, a refit) at several learning
+rates of gamma, on the cells of ``synthetic.py`` (same tasks, splits, synthetic
+rows and seeds), against the same references: the naive mix and the
+grid-tuned fixed weight.
+
+Adam moves gamma by about the learning rate per step. Where synthetic rows
+are as good as real ones, the sign of gamma's look-ahead gradient is noise,
+and gamma (kept at or below 0) drifts down the further the larger the rate
+and the more steps a fit takes; where they are bad, a small rate is slow to
+push their weight down in a short fit. This measures that trade-off.
+
+The references do not depend on the rate, so by default they are read from
+the full run of ``synthetic.py`` (``--reference``, checked to have the same
+splits and epochs) instead of being fitted again (the grid search is half an
+hour). ``--reference none`` fits the naive mix here and leaves the grid out:
+with ``--split-seed 1`` (other random partitions of the same data, not the
+reported test folds) that is how the default rate was chosen.
+
+Run::
+
+    python benchmarks/synthetic_weight_lr.py            # ~15 min on 2 cores
+    python benchmarks/synthetic_weight_lr.py --reference none --split-seed 1
+    python benchmarks/synthetic_weight_lr.py --quick    # smoke test, ~20 s
+
+Writes ``synthetic_weight_lr.md`` and ``.json`` under ``--output-dir``
+(``synthetic_weight_lr_dev.*`` with a ``--split-seed`` other than 0,
+``synthetic_weight_lr_quick.*`` with ``--quick``).
+"""
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import synthetic
+import torch
+from _common import (
+    RESULTS_DIR,
+    machine_info,
+    machine_section,
+    markdown_table,
+    parser,
+    write_results,
+)
+
+REFERENCES = ("naive mix", "fixed best")
+
+
+def methods_for(rates):
+    """{name: options} of the defaults at each rate."""
+    defaults = {**synthetic.AUTO, "refit": True}
+    return {f"lr {rate:g}": {**defaults, "synthetic_weight_lr": rate} for rate in rates}
+
+
+def _option(command, name, default):
+    """The value of ``--name`` in a recorded command line, else the default."""
+    words = command.split()
+    return int(words[words.index(name) + 1]) if name in words else default
+
+
+def load_reference(path, args):
+    """The references' records of a full ``synthetic.py`` run."""
+    data = json.loads(Path(path).read_text())
+    command = data["machine"]["command"]
+    same = (
+        _option(command, "--seeds", 5) == args.seeds
+        and _option(command, "--epochs", 60) == args.epochs
+        and "--quick" not in command
+        and "--tasks" not in command
+        and _option(command, "--split-seed", 0) == args.split_seed
+    )
+    if not same:
+        raise SystemExit(
+            f"{path} was run as {command!r}, not on every task with "
+            f"{args.seeds} splits, {args.epochs} epochs and split seed "
+            f"{args.split_seed}; pass "
+            "--reference none to fit the references here."
+        )
+    return [r for r in data["runs"] if r["method"] in REFERENCES]
+
+
+def render(runs, rates, qualities, args, wall, machine, reference):
+    rows = []
+    for name in methods_for(rates):
+        vs_naive = synthetic.compare(runs, qualities, name, "naive mix")
+        vs_best = synthetic.compare(runs, qualities, name, "fixed best")
+        flipped = [c for c in vs_naive if c[1] in synthetic.FLIPPED]
+        weights = [
+            np.mean(
+                [
+                    r["synthetic_weight"]
+                    for r in runs
+                    if r["method"] == name and r["quality"] == q
+                ]
+            )
+            for q in qualities
+        ]
+        counts = [
+            "{win} / {tie} / {loss}".format(**synthetic.counts(c)) if c else "–"
+            for c in (vs_naive, flipped, vs_best)
+        ]
+        rows.append([name.removeprefix("lr "), *counts, *weights])
+    header = ["rate", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
+    header += [f"w_s {q}" for q in qualities]
+    losses = []
+    for name in methods_for(rates):
+        for reference_name in REFERENCES:
+            for task, quality, metric, mean, half, verdict in synthetic.compare(
+                runs, qualities, name, reference_name
+            ):
+                if verdict == "loss":
+                    losses.append(
+                        [
+                            name.removeprefix("lr "),
+                            reference_name,
+                            f"{task}, {quality}",
+                            f"{mean:+.4f} ± {half:.4f} {metric}",
+                        ]
+                    )
+    lines = [
+        "# The learned synthetic weight's learning rate",
+        "",
+        f"Command: `{machine['command']}`",
+        "",
+        f"The defaults (`synthetic_weight='auto'`, refit) at each rate, "
+        f"{args.seeds} splits per task, {args.epochs} epochs, on the cells of "
+        "`synthetic.py`"
+        + (
+            " (its reported splits)"
+            if args.split_seed == 0
+            else f" on development splits (split seed {args.split_seed}: other "
+            "random partitions of the data, not the reported test folds)"
+        )
+        + ". References: "
+        + (
+            f"`{reference}`."
+            if reference
+            else "the naive mix, fitted in this run (no grid-tuned weight)."
+        )
+        + f" Wall time {wall / 60:.1f} min. Counts are wins / ties / losses "
+        "of paired differences whose 95% t-interval excludes 0; w_s is the "
+        "learned weight, averaged over tasks and splits.",
+        "",
+        markdown_table(header, rows),
+        "",
+        "## Losses",
+        "",
+        markdown_table(["rate", "against", "cell", "difference"], losses)
+        if losses
+        else "None.",
+        "",
+        "## Machine",
+        "",
+        machine_section(machine),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = parser(
+        __doc__.splitlines()[0],
+        "2 splits, 3 epochs, 4 tasks, 3 quality levels, the naive mix fitted here",
+    )
+    p.add_argument("--rates", default="0.01,0.02,0.05", help="comma-separated")
+    p.add_argument("--seeds", type=int, default=5, help="splits per task")
+    p.add_argument("--epochs", type=int, default=60)
+    p.add_argument(
+        "--split-seed",
+        type=int,
+        default=0,
+        help="0: synthetic.py's reported splits; other values: development splits",
+    )
+    p.add_argument(
+        "--reference",
+        default=str(RESULTS_DIR / "synthetic.json"),
+        help="synthetic.py's JSON with the references, or 'none'",
+    )
+    args = p.parse_args(argv)
+    args.tasks = None
+    torch.set_num_threads(2)
+    if args.quick:
+        args.seeds, args.epochs, args.reference = 2, 3, "none"
+    rates = [float(r) for r in args.rates.split(",")]
+    reference = None if args.reference == "none" else args.reference
+    start = time.perf_counter()
+    methods = methods_for(rates)
+    runs = []
+    if reference is None:
+        methods = {"naive mix": synthetic.METHODS["naive mix"], **methods}
+    else:
+        runs = load_reference(reference, args)
+    new, qualities = synthetic.run(args, methods)
+    runs += new
+    wall = time.perf_counter() - start
+    machine = machine_info()
+    md = render(runs, rates, qualities, args, wall, machine, reference)
+    data = {"machine": machine, "wall_seconds": wall, "runs": new}
+    stem = "synthetic_weight_lr" + ("_dev" if args.split_seed else "")
+    write_results(args.output_dir, stem, md, data, quick=args.quick)
+    print(md.split("## Machine")[0])
+
+
+if __name__ == "__main__":
+    main()
