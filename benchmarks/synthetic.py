@@ -470,6 +470,20 @@ def counts(comparison, qualities=None):
     return {v: sum(c[5] == v for c in picked) for v in ("win", "tie", "loss")}
 
 
+def mean_weights(runs, method, qualities):
+    """The method's synthetic weight, averaged over tasks and splits, per quality."""
+    return [
+        np.mean(
+            [
+                r["synthetic_weight"]
+                for r in runs
+                if r["method"] == method and r["quality"] == q
+            ]
+        )
+        for q in qualities
+    ]
+
+
 def targets(runs, qualities):
     """The issue's targets, per auto method: (label, value, target, PASS/FAIL)."""
     rows = []
@@ -561,16 +575,7 @@ def render(runs, qualities, args, wall, machine):
         "|---|" + "---|" * len(qualities),
     ]
     for method in AUTO_METHODS + ("fixed best",):
-        cells = [
-            np.mean(
-                [
-                    r["synthetic_weight"]
-                    for r in runs
-                    if r["method"] == method and r["quality"] == q
-                ]
-            )
-            for q in qualities
-        ]
+        cells = mean_weights(runs, method, qualities)
         lines.append(f"| {method} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
     lines += ["", "## Per task", ""]
     for task in dict.fromkeys(r["task"] for r in runs):

@@ -33,7 +33,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import synthetic
 import torch
 from _common import (
@@ -87,16 +86,7 @@ def render(runs, rates, qualities, args, wall, machine, reference):
         vs_naive = synthetic.compare(runs, qualities, name, "naive mix")
         vs_best = synthetic.compare(runs, qualities, name, "fixed best")
         flipped = [c for c in vs_naive if c[1] in synthetic.FLIPPED]
-        weights = [
-            np.mean(
-                [
-                    r["synthetic_weight"]
-                    for r in runs
-                    if r["method"] == name and r["quality"] == q
-                ]
-            )
-            for q in qualities
-        ]
+        weights = synthetic.mean_weights(runs, name, qualities)
         counts = [
             "{win} / {tie} / {loss}".format(**synthetic.counts(c)) if c else "–"
             for c in (vs_naive, flipped, vs_best)
