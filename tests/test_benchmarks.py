@@ -67,7 +67,10 @@ def test_overhead_quick(tmp_path):
     assert data["memory_mib"] and data["scaling_s_per_row"]
 
 
-@pytest.mark.parametrize("script", ["ecg5000.py", "extensions.py", "synthetic.py"])
+@pytest.mark.parametrize(
+    "script",
+    ["ecg5000.py", "extensions.py", "synthetic.py", "lookahead_ablations.py"],
+)
 def test_accuracy_benchmark_quick(tmp_path, script):
     markdown, data = _run_quick(script, tmp_path)
     runs = data["runs"]
