@@ -49,7 +49,7 @@ REFERENCES = ("naive mix", "fixed best")
 
 def methods_for(rates):
     """{name: options} of the defaults at each rate."""
-    defaults = {**synthetic.AUTO, "refit": True}
+    defaults = synthetic.METHODS["auto, refit"]
     return {f"lr {rate:g}": {**defaults, "synthetic_weight_lr": rate} for rate in rates}
 
 
@@ -81,34 +81,30 @@ def load_reference(path, args):
 
 
 def render(runs, rates, qualities, args, wall, machine, reference):
-    rows = []
+    rows, losses = [], []
     for name in methods_for(rates):
-        vs_naive = synthetic.compare(runs, qualities, name, "naive mix")
-        vs_best = synthetic.compare(runs, qualities, name, "fixed best")
-        flipped = [c for c in vs_naive if c[1] in synthetic.FLIPPED]
-        weights = synthetic.mean_weights(runs, name, qualities)
+        rate = name.removeprefix("lr ")
+        vs = {ref: synthetic.compare(runs, qualities, name, ref) for ref in REFERENCES}
+        flipped = [c for c in vs["naive mix"] if c[1] in synthetic.FLIPPED]
         counts = [
             "{win} / {tie} / {loss}".format(**synthetic.counts(c)) if c else "–"
-            for c in (vs_naive, flipped, vs_best)
+            for c in (vs["naive mix"], flipped, vs["fixed best"])
         ]
-        rows.append([name.removeprefix("lr "), *counts, *weights])
+        weights = synthetic.mean_weights(runs, name, qualities)
+        rows.append([rate, *counts, *weights])
+        for reference_name, comparison in vs.items():
+            losses += [
+                [
+                    rate,
+                    reference_name,
+                    f"{task}, {quality}",
+                    f"{mean:+.4f} ± {half:.4f} {metric}",
+                ]
+                for task, quality, metric, mean, half, verdict in comparison
+                if verdict == "loss"
+            ]
     header = ["rate", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
     header += [f"w_s {q}" for q in qualities]
-    losses = []
-    for name in methods_for(rates):
-        for reference_name in REFERENCES:
-            for task, quality, metric, mean, half, verdict in synthetic.compare(
-                runs, qualities, name, reference_name
-            ):
-                if verdict == "loss":
-                    losses.append(
-                        [
-                            name.removeprefix("lr "),
-                            reference_name,
-                            f"{task}, {quality}",
-                            f"{mean:+.4f} ± {half:.4f} {metric}",
-                        ]
-                    )
     lines = [
         "# The learned synthetic weight's learning rate",
         "",
