@@ -119,6 +119,7 @@ class LiLAWClassifier(LiLAWMixin, NeuralNetClassifier):
         synthesizer=None,
         synthetic_weight="auto",
         synthetic_weight_lr=0.02,
+        synthetic_weight_interval=1,
         refit="auto",
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,

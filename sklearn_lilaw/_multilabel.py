@@ -121,6 +121,7 @@ class LiLAWMultiLabelClassifier(
         synthesizer=None,
         synthetic_weight="auto",
         synthetic_weight_lr=0.02,
+        synthetic_weight_interval=1,
         refit="auto",
         criterion=torch.nn.BCEWithLogitsLoss,
         threshold=0.5,

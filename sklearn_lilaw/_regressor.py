@@ -113,6 +113,7 @@ class LiLAWRegressor(LiLAWMixin, NeuralNetRegressor):
         synthesizer=None,
         synthetic_weight="auto",
         synthetic_weight_lr=0.02,
+        synthetic_weight_interval=1,
         refit="auto",
         target_range=None,
         criterion=torch.nn.MSELoss,

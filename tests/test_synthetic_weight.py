@@ -11,6 +11,8 @@ from sklearn.model_selection import GridSearchCV, KFold, train_test_split
 from torch import nn
 
 from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
+from sklearn_lilaw._engine._lookahead import SyntheticWeightLearner
+from sklearn_lilaw._engine._state import LiLAWState
 from sklearn_lilaw.weights import (
     lookahead_alignment,
     multiclass_weights,
@@ -112,6 +114,75 @@ def test_batches_of_one_origin_give_no_gradient():
     alignment = torch.tensor([1.0, 2.0, 3.0])
     for origin in (torch.zeros(3, dtype=torch.bool), torch.ones(3, dtype=torch.bool)):
         assert synthetic_weight_gradient(alignment, origin, torch.tensor(0.0)) == 0
+
+
+@pytest.mark.parametrize("strata", [False, True])
+def test_interval_steps_once_from_the_batches_rows_taken_together(strata):
+    """With synthetic_weight_interval=2, gamma steps after every second batch,
+    with the look-ahead gradient of the two batches' rows taken as one batch,
+    against the meta batch at the current parameters."""
+    gen = torch.Generator().manual_seed(0)
+    module = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 3))
+    ce = nn.CrossEntropyLoss(reduction="none")
+    learner = SyntheticWeightLearner(module, LiLAWState(1.0, 1.0, 1.0), ce, 0.1, 2)
+    X_meta, y_meta = torch.randn(5, 4, generator=gen), torch.tensor([0, 1, 2, 0, 1])
+    batches = []
+    for n in (8, 6):
+        X, y = (
+            torch.randn(n, 4, generator=gen),
+            torch.randint(0, 3, (n,), generator=gen),
+        )
+        origin = torch.arange(n) % 2 == 0
+        factors = learner.factors(origin)
+        y_pred = module(X)
+        learner.watch(y_pred, origin, factors, y if strata else None)
+        (factors * ce(y_pred, y)).mean().backward()
+        with torch.no_grad():
+            y_pred_meta = module(X_meta)
+        learner.step(y_pred_meta, y_meta)
+        batches.append((X, y, origin))
+        if len(batches) == 1:
+            assert learner.gamma.grad is None and learner.state.gamma == 0
+
+    def layer_input_and_output_gradient(X, y):
+        h = module[1](module[0](X)).detach()
+        out = module[2](h).detach().requires_grad_()
+        (e,) = torch.autograd.grad(ce(out, y).sum(), out)
+        return h, e
+
+    h_meta, e_meta = layer_input_and_output_gradient(X_meta, y_meta)
+    X, y, origin = (torch.cat(rows) for rows in zip(*batches))
+    h, e = layer_input_and_output_gradient(X, y)
+    alignment = lookahead_alignment(e, h, e_meta, h_meta)
+    expected = synthetic_weight_gradient(
+        alignment, origin, torch.tensor(0.0), y if strata else None
+    )
+    assert learner.gamma.grad.item() == pytest.approx(expected.item(), rel=1e-5)
+    # Adam's first step moves gamma by the learning rate; gamma stays <= 0.
+    first_step = min(0.0, -0.1 * np.sign(expected.item()))
+    assert learner.state.gamma.item() == pytest.approx(first_step, abs=1e-4)
+
+
+def test_interval_counts_the_training_batches_per_step(classification_data, fast):
+    """Each interval of batches gives one step; the last, unfinished one none."""
+    X, y, is_synthetic = classification_data
+    steps = []
+    original = SyntheticWeightLearner.step
+
+    def counting_step(self, *args):
+        due = self.due()
+        original(self, *args)
+        steps.append(due)
+
+    params = {**fast, "synthetic_weight": "auto", "refit": False, "batch_size": 16}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SyntheticWeightLearner, "step", counting_step)
+        for interval in (1, 3):
+            steps.clear()
+            est = LiLAWClassifier(**params, synthetic_weight_interval=interval)
+            est.fit(X, y, sample_origin=is_synthetic)
+            batches = len(est.history) * -(-est.n_train_samples_ // 16)
+            assert steps == [True] * (batches // interval)
 
 
 # --------------------------------------------------------------------------
@@ -289,6 +360,7 @@ class _TransformsItsOutput(nn.Module):
         ({"synthetic_weight": "learned"}, "'synthetic_weight' parameter"),
         ({"synthetic_weight": 1.0, "lilaw": False, "refit": True}, "refit=True"),
         ({"synthetic_weight_lr": -1.0}, "'synthetic_weight_lr' parameter"),
+        ({"synthetic_weight_interval": 0}, "'synthetic_weight_interval' parameter"),
     ],
 )
 def test_errors_name_what_is_needed(classification_data, fast, params, message):

@@ -77,7 +77,17 @@ module : torch.nn.Module class or instance, default=None
         step moves gamma by about this much, in a direction that is noisy
         for rows as good as real ones, so a larger rate lets good rows'
         weight drift further below 1; a smaller one is slower to down-weight
-        bad rows in short fits. 0.02 was chosen among 0.01, 0.02 and 0.05
+        bad rows in short fits. 0.02 was chosen on development splits (see
+        the user guide).
+    synthetic_weight_interval : int, default=1
+        Training batches per step of gamma for ``synthetic_weight='auto'``.
+        With k > 1, gamma steps after every k-th batch only, from the
+        look-ahead gradient of the k batches' rows taken together, against
+        the meta batch at the current parameters: the meta batch's forward
+        pass and gamma's step run once per k batches, which shortens the
+        fit, and gamma takes k times fewer steps (raise
+        ``synthetic_weight_lr`` with it). 4 at a rate of 0.05 is the
+        benchmarked faster option; it lets good rows' weight drift lower
         (see the user guide).
     refit : bool or 'auto', default='auto'
         After the fit, train again from scratch on every row (the meta split

@@ -220,6 +220,7 @@ class FittingMixin:
                 self.lilaw_state_,
                 self._per_sample_loss,
                 self.synthetic_weight_lr,
+                self.synthetic_weight_interval,
             )
         refits = refits and meta is not None
         self._run_fit_loop(

@@ -8,6 +8,11 @@ meta loss with respect to gamma (:mod:`sklearn_lilaw.weights`), taken on the
 module's last ``nn.Linear``: a forward hook keeps that layer's input, and a
 tensor hook keeps the training loss's gradient with respect to the output.
 gamma then takes one Adam step.
+
+With ``interval`` k > 1, gamma steps after every k-th training batch only,
+from the look-ahead gradient of the k batches' rows taken together as one
+batch, against the meta batch's gradient at the current parameters: one meta
+forward pass, one gradient and one Adam step per k batches.
 """
 
 import torch
@@ -56,18 +61,21 @@ class SyntheticWeightLearner:
         whose meta-batch gradient the training rows are compared with.
     lr : float
         Adam's learning rate for gamma.
+    interval : int, default=1
+        Training batches per step of gamma.
     """
 
-    def __init__(self, module, state, per_sample_loss, lr):
+    def __init__(self, module, state, per_sample_loss, lr, interval=1):
         self.layer = last_linear(module)
         self.state = state
         self.per_sample_loss = per_sample_loss
         self.lr = lr
+        self.interval = interval
         # Made at the first batch, from the state as it is then: a callback
         # such as skorch's LoadInitState may restore it when training begins.
         self.gamma = self.optimizer = None
         self._forward = None  # (input, output) of the layer's last call
-        self._batch = None  # what the step needs of the last training batch
+        self._batches = []  # what the step needs of each batch since its last
         self._hook = self.layer.register_forward_hook(self._keep_forward)
 
     def close(self):
@@ -105,7 +113,6 @@ class SyntheticWeightLearner:
         synthetic and real rows to rows of one stratum.
         """
         if origin is None:
-            self._batch = None
             return
         batch = {"h": self._layer_input(y_pred), "origin": origin, "strata": strata}
 
@@ -115,12 +122,18 @@ class SyntheticWeightLearner:
             batch["e"] = _rows(grad) * scale.unsqueeze(1)
 
         y_pred.register_hook(keep_gradient)
-        self._batch = batch
+        self._batches.append(batch)
+
+    def due(self):
+        """True when gamma steps after this batch (every ``interval`` batches)."""
+        return len(self._batches) >= self.interval
 
     def step(self, y_pred_meta, y_meta):
-        """One Adam step of gamma from the meta batch's forward pass."""
-        batch, self._batch = self._batch, None
-        if batch is None or "e" not in batch:
+        """One Adam step of gamma from the meta batch's forward pass, when due."""
+        if not self.due():
+            return
+        batches, self._batches = [b for b in self._batches if "e" in b], []
+        if not batches:
             return
         h_meta = self._layer_input(y_pred_meta)
         with torch.enable_grad():
@@ -128,10 +141,15 @@ class SyntheticWeightLearner:
             (e_meta,) = torch.autograd.grad(
                 self.per_sample_loss(outputs, y_meta).sum(), outputs
             )
-        alignment = lookahead_alignment(batch["e"], batch["h"], _rows(e_meta), h_meta)
-        grad = synthetic_weight_gradient(
-            alignment, batch["origin"], self.gamma, batch["strata"]
+        # The batches' rows, taken together as one batch.
+        e, h, origin = (
+            torch.cat([b[key] for b in batches]) for key in ("e", "h", "origin")
         )
+        strata = None
+        if batches[0]["strata"] is not None:
+            strata = torch.cat([b["strata"] for b in batches])
+        alignment = lookahead_alignment(e, h, _rows(e_meta), h_meta)
+        grad = synthetic_weight_gradient(alignment, origin, self.gamma, strata)
         self.gamma.grad = all_reduce_mean(grad.to(self.gamma.dtype).reshape(()))
         self.optimizer.step()
         with torch.no_grad():

@@ -93,6 +93,7 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
         "synthesizer",
         "synthetic_weight",
         "synthetic_weight_lr",
+        "synthetic_weight_interval",
         "refit",
         "random_state",
     )
@@ -220,7 +221,7 @@ class LiLAWMixin(SkorchCompatMixin, FittingMixin, ComponentsMixin, DataIOMixin):
         step = super().train_step(batch, **fit_params)
         state = self._fit_state
         lilaw_step = self._lilaw_active() and not state.frozen
-        if lilaw_step or state.learner is not None:
+        if lilaw_step or (state.learner is not None and state.learner.due()):
             self._meta_step(lilaw_step)
         return step
 
