@@ -99,7 +99,7 @@ AUTO = {**synthetic.AUTO}  # no refit: what is learned, not the refit's model
 ABLATIONS = {  # name: (estimator options, context)
     "defaults": (AUTO, contextlib.nullcontext),
     "raw factors, no cap": (AUTO, raw_factors),
-    "SGD, rate 0.02": (AUTO, plain_sgd),
+    "SGD, the default rate": (AUTO, plain_sgd),
     "SGD, rate 2.0": ({**AUTO, "synthetic_weight_lr": 2.0}, plain_sgd),
     "no held-out split": (AUTO, no_held_out_split),
 }

@@ -1,26 +1,29 @@
-"""Which learning rate for the learned synthetic weight (``synthetic_weight_lr``)?
+"""How fast should the learned synthetic weight learn (rate and step interval)?
 
 The defaults (``synthetic_weight='auto'``, a refit) at several learning
-rates of gamma, on the cells of ``synthetic.py`` (same tasks, splits, synthetic
-rows and seeds), against the same references: the naive mix and the
-grid-tuned fixed weight.
+rates of gamma (``synthetic_weight_lr``) and intervals between its steps
+(``synthetic_weight_interval``, in training batches), on the cells of
+``synthetic.py`` (same tasks, splits, synthetic rows and seeds), against the
+same references: the naive mix and the grid-tuned fixed weight.
 
 Adam moves gamma by about the learning rate per step. Where synthetic rows
 are as good as real ones, the sign of gamma's look-ahead gradient is noise,
 and gamma (kept at or below 0) drifts down the further the larger the rate
 and the more steps a fit takes; where they are bad, a small rate is slow to
-push their weight down in a short fit. This measures that trade-off.
+push their weight down in a short fit. This measures that trade-off. A step
+every k batches (from their rows taken together) makes k times fewer, less
+noisy steps and skips the meta forward pass of the other batches.
 
 The references do not depend on the rate, so by default they are read from
 the full run of ``synthetic.py`` (``--reference``, checked to have the same
 splits and epochs) instead of being fitted again (the grid search is half an
 hour). ``--reference none`` fits the naive mix here and leaves the grid out:
 with ``--split-seed 1`` (other random partitions of the same data, not the
-reported test folds) that is how the default rate was chosen.
+reported test folds) that is how the default rate and interval were chosen.
 
 Run::
 
-    python benchmarks/synthetic_weight_lr.py            # ~15 min on 2 cores
+    python benchmarks/synthetic_weight_lr.py            # ~12 min on 2 cores
     python benchmarks/synthetic_weight_lr.py --reference none --split-seed 1
     python benchmarks/synthetic_weight_lr.py --quick    # smoke test, ~20 s
 
@@ -47,10 +50,23 @@ from _common import (
 REFERENCES = ("naive mix", "fixed best")
 
 
-def methods_for(rates):
-    """{name: options} of the defaults at each rate."""
+def setting_name(rate, interval):
+    """``lr 0.05, every 4``: the rate, and training batches per step."""
+    return f"lr {rate:g}, every {interval}"
+
+
+def methods_for(rates, intervals=(1,)):
+    """{name: options} of the defaults at each rate and interval."""
     defaults = synthetic.METHODS["auto, refit"]
-    return {f"lr {rate:g}": {**defaults, "synthetic_weight_lr": rate} for rate in rates}
+    return {
+        setting_name(rate, interval): {
+            **defaults,
+            "synthetic_weight_lr": rate,
+            "synthetic_weight_interval": interval,
+        }
+        for interval in intervals
+        for rate in rates
+    }
 
 
 def _option(command, name, default):
@@ -80,9 +96,9 @@ def load_reference(path, args):
     return [r for r in data["runs"] if r["method"] in REFERENCES]
 
 
-def render(runs, rates, qualities, args, wall, machine, reference):
+def render(runs, methods, qualities, args, wall, machine, reference):
     rows, losses = [], []
-    for name in methods_for(rates):
+    for name in methods:
         rate = name.removeprefix("lr ")
         vs = {ref: synthetic.compare(runs, qualities, name, ref) for ref in REFERENCES}
         flipped = [c for c in vs["naive mix"] if c[1] in synthetic.FLIPPED]
@@ -103,14 +119,15 @@ def render(runs, rates, qualities, args, wall, machine, reference):
                 for task, quality, metric, mean, half, verdict in comparison
                 if verdict == "loss"
             ]
-    header = ["rate", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
+    header = ["setting", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
     header += [f"w_s {q}" for q in qualities]
     lines = [
-        "# The learned synthetic weight's learning rate",
+        "# The learned synthetic weight's learning rate and step interval",
         "",
         f"Command: `{machine['command']}`",
         "",
-        f"The defaults (`synthetic_weight='auto'`, refit) at each rate, "
+        "The defaults (`synthetic_weight='auto'`, refit) at each learning "
+        "rate and interval (training batches per step of gamma), "
         f"{args.seeds} splits per task, {args.epochs} epochs, on the cells of "
         "`synthetic.py`"
         + (
@@ -133,7 +150,7 @@ def render(runs, rates, qualities, args, wall, machine, reference):
         "",
         "## Losses",
         "",
-        markdown_table(["rate", "against", "cell", "difference"], losses)
+        markdown_table(["setting", "against", "cell", "difference"], losses)
         if losses
         else "None.",
         "",
@@ -149,7 +166,12 @@ def main(argv=None):
         __doc__.splitlines()[0],
         "2 splits, 3 epochs, 4 tasks, 3 quality levels, the naive mix fitted here",
     )
-    p.add_argument("--rates", default="0.01,0.02,0.05", help="comma-separated")
+    p.add_argument("--rates", default="0.02,0.05", help="comma-separated")
+    p.add_argument(
+        "--intervals",
+        default="1,4",
+        help="comma-separated synthetic_weight_interval values",
+    )
     p.add_argument("--seeds", type=int, default=5, help="splits per task")
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument(
@@ -169,19 +191,20 @@ def main(argv=None):
     if args.quick:
         args.seeds, args.epochs, args.reference = 2, 3, "none"
     rates = [float(r) for r in args.rates.split(",")]
+    intervals = [int(k) for k in args.intervals.split(",")]
     reference = None if args.reference == "none" else args.reference
     start = time.perf_counter()
-    methods = methods_for(rates)
-    runs = []
+    settings = methods_for(rates, intervals)
+    methods, runs = settings, []
     if reference is None:
-        methods = {"naive mix": synthetic.METHODS["naive mix"], **methods}
+        methods = {"naive mix": synthetic.METHODS["naive mix"], **settings}
     else:
         runs = load_reference(reference, args)
     new, qualities = synthetic.run(args, methods)
     runs += new
     wall = time.perf_counter() - start
     machine = machine_info()
-    md = render(runs, rates, qualities, args, wall, machine, reference)
+    md = render(runs, settings, qualities, args, wall, machine, reference)
     data = {"machine": machine, "wall_seconds": wall, "runs": new}
     stem = "synthetic_weight_lr" + ("_dev" if args.split_seed else "")
     write_results(args.output_dir, stem, md, data, quick=args.quick)

@@ -83,10 +83,11 @@ def test_accuracy_benchmark_quick(tmp_path, script):
             assert name in markdown
 
 
-def test_learning_rate_benchmark_reports_every_rate(tmp_path):
+def test_learning_rate_benchmark_reports_every_setting(tmp_path):
     markdown, data = _run_quick("synthetic_weight_lr.py", tmp_path)
     assert all(math.isfinite(v) for v in _numbers(data["runs"]))
+    settings = [f"{rate}, every {k}" for k in (1, 4) for rate in ("0.02", "0.05")]
     methods = {run["method"] for run in data["runs"]}
-    assert methods == {"naive mix", "lr 0.01", "lr 0.02", "lr 0.05"}
-    for rate in ("0.01", "0.02", "0.05"):
-        assert f"| {rate} |" in markdown
+    assert methods == {"naive mix", *(f"lr {s}" for s in settings)}
+    for setting in settings:
+        assert f"| {setting} |" in markdown

@@ -75,7 +75,7 @@ class SyntheticWeightLearner:
         # such as skorch's LoadInitState may restore it when training begins.
         self.gamma = self.optimizer = None
         self._forward = None  # (input, output) of the layer's last call
-        self._batches = []  # what the step needs of each batch since its last
+        self._batches = []  # each batch's part since gamma's last step
         self._hook = self.layer.register_forward_hook(self._keep_forward)
 
     def close(self):
