@@ -93,6 +93,8 @@ CONFIGS = {
     "auto_every_4": "auto, no refit, a step every 4 batches (40% synthetic)",
     "fixed_best": "fixed best: grid of 4 weights, 2 folds (40% synthetic)",
 }
+# The configurations that mark rows synthetic (the rest see every row as real).
+SYNTHETIC_CONFIGS = ("naive_mix", "auto", "auto_refit", "auto_every_4", "fixed_best")
 SYNTHETIC_SHARE = 0.4
 WEIGHT_GRID = [0.1, 0.25, 0.5, 1.0]
 # (label, numerator, denominator, target or None for information)
@@ -197,7 +199,7 @@ def build_estimator(name, device, epochs):
 
 def sample_origin(name, n_samples):
     """40% of the rows marked synthetic for the synthetic-weight configs."""
-    if name not in ("naive_mix", "auto", "auto_refit", "auto_every_4", "fixed_best"):
+    if name not in SYNTHETIC_CONFIGS:
         return None
     return np.random.RandomState(SEED).rand(n_samples) < SYNTHETIC_SHARE
 
