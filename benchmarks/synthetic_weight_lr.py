@@ -99,7 +99,7 @@ def load_reference(path, args):
 def render(runs, methods, qualities, args, wall, machine, reference):
     rows, losses = [], []
     for name in methods:
-        rate = name.removeprefix("lr ")
+        setting = name.removeprefix("lr ")
         vs = {ref: synthetic.compare(runs, qualities, name, ref) for ref in REFERENCES}
         flipped = [c for c in vs["naive mix"] if c[1] in synthetic.FLIPPED]
         counts = [
@@ -107,11 +107,11 @@ def render(runs, methods, qualities, args, wall, machine, reference):
             for c in (vs["naive mix"], flipped, vs["fixed best"])
         ]
         weights = synthetic.mean_weights(runs, name, qualities)
-        rows.append([rate, *counts, *weights])
+        rows.append([setting, *counts, *weights])
         for reference_name, comparison in vs.items():
             losses += [
                 [
-                    rate,
+                    setting,
                     reference_name,
                     f"{task}, {quality}",
                     f"{mean:+.4f} ± {half:.4f} {metric}",
