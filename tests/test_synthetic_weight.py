@@ -8,6 +8,7 @@ import torch
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_regression
 from sklearn.model_selection import GridSearchCV, KFold, train_test_split
+from skorch.callbacks import Callback
 from torch import nn
 
 from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
@@ -300,6 +301,53 @@ def test_refit_trains_again_on_every_row_with_the_weight_frozen(
     assert history[3:, "alpha"] == [history[2, "alpha"]] * 3
     assert est.n_train_samples_ == 300  # the meta rows are back in
     assert est.synthetic_weight_ == pytest.approx(learned)
+
+
+class _RecordStarts(Callback):
+    """Each training run's initial module weights and first training batch."""
+
+    def __init__(self):  # not in initialize(): the refit re-initializes
+        self.weights, self.first_batches = [], []
+
+    def on_train_begin(self, net, **kwargs):
+        state = net.module_.state_dict()
+        self.weights.append({k: v.clone() for k, v in state.items()})
+        self._first = True
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training and self._first:
+            X = batch[0]  # a dict when the rows carry their origin
+            self.first_batches.append((X["X"] if isinstance(X, dict) else X).clone())
+            self._first = False
+
+
+@pytest.mark.parametrize("random_state", [0, None])
+def test_refit_draws_what_a_fit_with_fixed_weights_draws(
+    classification_data, fast, random_state
+):
+    """The refit restarts the fit's RNG: the same initial weights and batch
+    order as the naive mix's fit, so the two differ by the weights only."""
+    X, y, is_synthetic = classification_data
+    fits = {}
+    for weight in ("auto", 1.0):
+        record = _RecordStarts()
+        torch.manual_seed(7)  # used when random_state is None
+        LiLAWClassifier(
+            **fast,
+            synthetic_weight=weight,
+            random_state=random_state,
+            callbacks=[record],
+        ).fit(X, y, sample_origin=is_synthetic)
+        fits[weight] = record
+    auto, naive = fits["auto"], fits[1.0]
+    assert len(auto.weights) == 2 and len(naive.weights) == 1  # fit, refit
+    for start in auto.weights:
+        for name, value in naive.weights[0].items():
+            torch.testing.assert_close(start[name], value, rtol=0, atol=0)
+    # The refit trains on the naive mix's rows, in its order.
+    torch.testing.assert_close(
+        auto.first_batches[1], naive.first_batches[0], rtol=0, atol=0
+    )
 
 
 def test_partial_fit_and_warm_start_never_refit(classification_data, fast):

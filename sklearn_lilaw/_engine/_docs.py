@@ -94,7 +94,10 @@ module : torch.nn.Module class or instance, default=None
         back in) with the learned weights frozen: ``w_s`` and, with LiLAW,
         alpha, beta, delta. Twice the training time. ``'auto'`` refits when
         ``synthetic_weight='auto'`` learned a weight (the benchmark's best
-        setting); ``partial_fit`` and warm-started fits never refit.""",
+        setting); ``partial_fit`` and warm-started fits never refit. The
+        refit restarts torch's RNG where the fit started it: it draws the
+        same initial weights and row order as a plain fit
+        (``lilaw=False, synthetic_weight=1.0``) would.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),

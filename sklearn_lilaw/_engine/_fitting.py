@@ -19,7 +19,7 @@ from ._fit_data import prepare_fit_data
 from ._lookahead import SyntheticWeightLearner
 from ._origin import check_sample_origin, check_sample_weight
 from ._params import check_params
-from ._seeding import fit_rng
+from ._seeding import fit_rng, get_rng_state, set_rng_state
 from ._skorch_compat import restore_best_lilaw_state
 from ._synthesis import Synthesis
 from ._tensors import training_tensors
@@ -172,11 +172,13 @@ class FittingMixin:
                 seed=seed,
             )
             self._warn_about(data)
+            # A refit starts from scratch, so only a fit that does may have one;
+            # it starts from the random state this fit starts from.
+            refits = reset and method == "fit" and self._refits()
+            start = get_rng_state(self._training_device()) if refits else None
             if reset or not self.initialized_:
                 self.initialize()
-            # A refit starts from scratch, so only a fit that does may have one.
-            refits = reset and method == "fit" and self._refits()
-            self._train(data, fit_params, method, refits)
+            self._train(data, fit_params, method, start)
         return self
 
     def _warn_about(self, data):
@@ -196,7 +198,9 @@ class FittingMixin:
                     stacklevel=4,
                 )
 
-    def _train(self, data, fit_params, method, refits):
+    def _train(self, data, fit_params, method, refit_rng):
+        """Train on ``data``; refit when ``refit_rng`` (the RNG state the fit
+        drew its initial weights from) is given and there is a meta split."""
         self.meta_indices_ = data.meta_indices
         self.n_synthetic_ = data.n_synthetic
         if data.synthesizer is not None:
@@ -222,7 +226,7 @@ class FittingMixin:
                 self.synthetic_weight_lr,
                 self.synthetic_weight_interval,
             )
-        refits = refits and meta is not None
+        refits = refit_rng is not None and meta is not None
         self._run_fit_loop(
             FitState(
                 self._loss_kernel(self._training_device()),
@@ -237,9 +241,11 @@ class FittingMixin:
         )
         if refits:
             # Train again from scratch on every row, the meta split back in,
-            # with the weights learned above frozen.
+            # with the weights learned above frozen. The same initial weights
+            # and batch orders as a fit with these weights fixed would draw.
             learned, history = self.lilaw_state_.state_dict(), self.history_
             self.history_ = None  # kept: the refit's epochs follow the learning
+            set_rng_state(refit_rng, self._training_device())
             self.initialize()
             self.lilaw_state_.load_state_dict(learned)
             self.history_ = history

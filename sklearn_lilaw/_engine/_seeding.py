@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-__all__ = ["fit_rng"]
+__all__ = ["fit_rng", "get_rng_state", "set_rng_state"]
 
 _SEED_MAX = np.iinfo(np.int32).max
 
@@ -41,3 +41,24 @@ def fit_rng(random_state, device, offset=0):
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)
         yield seed
+
+
+def get_rng_state(device):
+    """torch's RNG state, with the CUDA device's when ``device`` is one.
+
+    A refit restores the state its fit had before drawing the initial
+    weights, so that it draws the same weights and batch orders as a fit
+    with its weights fixed from the start would: the refit differs from
+    that fit only by the rows' weights, not by random draws.
+    """
+    device = torch.device(device)
+    cuda = torch.cuda.get_rng_state(device) if device.type == "cuda" else None
+    return torch.get_rng_state(), cuda
+
+
+def set_rng_state(state, device):
+    """Restore a state from :func:`get_rng_state` on the same ``device``."""
+    cpu, cuda = state
+    torch.set_rng_state(cpu)
+    if cuda is not None:
+        torch.cuda.set_rng_state(cuda, torch.device(device))
