@@ -5,7 +5,11 @@ against the naive mix, on the digits cells of ``synthetic.py`` (clean
 synthetic rows, 40% wrong labels, and real rows of a held-out pool marked
 synthetic; same splits and seeds), with one choice undone at a time:
 
-- ``defaults``: as shipped;
+- ``defaults``: as shipped (a step of gamma every 4 training batches, at
+  the rate ``'auto'``);
+- ``rate 0.02 per step``: gamma's Adam rate fixed at 0.02 per step (the
+  per-step rate before ``'auto'``) instead of ``'auto'`` (a fixed travel
+  over the fit);
 - ``raw factors``: synthetic rows' factor ``w_s`` not normalised by the
   batch mean and not capped at 1 (the look-ahead gradient for raw factors:
   ``-w_s'`` times the mean alignment of the synthetic rows);
@@ -98,6 +102,10 @@ def no_held_out_split():
 AUTO = {**synthetic.AUTO}  # no refit: what is learned, not the refit's model
 ABLATIONS = {  # name: (estimator options, context)
     "defaults": (AUTO, contextlib.nullcontext),
+    "rate 0.02 per step": (
+        {**AUTO, "synthetic_weight_lr": 0.02},
+        contextlib.nullcontext,
+    ),
     "raw factors, no cap": (AUTO, raw_factors),
     "SGD, the default rate": (AUTO, plain_sgd),
     "SGD, rate 2.0": ({**AUTO, "synthetic_weight_lr": 2.0}, plain_sgd),

@@ -19,11 +19,13 @@ them marked synthetic (``sample_origin``):
 
 - ``naive mix``: ``lilaw=False, synthetic_weight=1.0`` (every row, no meta
   split);
-- ``auto``: ``synthetic_weight='auto', refit=False`` (5% real meta split);
+- ``auto``: ``synthetic_weight='auto', refit=False`` (5% real meta split;
+  a meta forward pass and a step of the weight every 4 training batches,
+  the default ``synthetic_weight_interval``);
 - ``auto, refit``: the defaults (``auto``, then a refit on every row);
-- ``auto, every 4``: ``auto`` with ``synthetic_weight_interval=4,
-  synthetic_weight_lr=0.05``: a meta forward pass and a step of the weight
-  every 4 training batches, the faster option;
+- ``auto, every batch``: ``auto`` with ``synthetic_weight_interval=1``: a
+  meta forward pass and a step of the weight after every training batch
+  (the previous default);
 - ``fixed best``: ``GridSearchCV`` over ``synthetic_weight`` in {0.1, 0.25,
   0.5, 1} with 2 folds, then its refit: what tuning the weight by hand costs.
 
@@ -77,6 +79,7 @@ from sklearn_lilaw.nets import MLP
 
 PAPER_LILAW = {"lilaw": True, "synthetic_weight": 1.0}  # every option spelled out
 PLAIN = {"lilaw": False, "synthetic_weight": 1.0}
+AUTO = {"lilaw": False, "synthetic_weight": "auto", "refit": False}  # interval 4
 N_FEATURES, N_CLASSES, HIDDEN = 40, 5, (128, 128)
 BATCH_SIZE, LR, SEED = 256, 1e-3, 0
 
@@ -88,13 +91,13 @@ CONFIGS = {
     "hand_loop_fused": "hand loop, fused Adam",
     "lilaw_fused": "LiLAW on, optimizer__fused=True",
     "naive_mix": "naive mix (40% synthetic rows)",
-    "auto": "auto, no refit (40% synthetic)",
+    "auto": "auto, no refit, a step every 4 batches (40% synthetic)",
     "auto_refit": "auto, refit: the defaults (40% synthetic)",
-    "auto_every_4": "auto, no refit, a step every 4 batches (40% synthetic)",
+    "auto_every_1": "auto, no refit, a step every batch (40% synthetic)",
     "fixed_best": "fixed best: grid of 4 weights, 2 folds (40% synthetic)",
 }
 # The configurations that mark rows synthetic (the rest see every row as real).
-SYNTHETIC_CONFIGS = ("naive_mix", "auto", "auto_refit", "auto_every_4", "fixed_best")
+SYNTHETIC_CONFIGS = ("naive_mix", "auto", "auto_refit", "auto_every_1", "fixed_best")
 SYNTHETIC_SHARE = 0.4
 WEIGHT_GRID = [0.1, 0.25, 0.5, 1.0]
 # (label, numerator, denominator, target or None for information)
@@ -106,7 +109,7 @@ RATIOS = [
     ("LiLAW on / hand loop, both fused Adam", "lilaw_fused", "hand_loop_fused", None),
     ("auto / naive mix", "auto", "naive_mix", 1.5),
     ("auto, refit / naive mix", "auto_refit", "naive_mix", None),
-    ("auto, every 4 batches / naive mix", "auto_every_4", "naive_mix", None),
+    ("auto, every batch / naive mix", "auto_every_1", "naive_mix", None),
     ("fixed best / naive mix", "fixed_best", "naive_mix", None),
 ]
 MEMORY_TARGET = 1.1
@@ -171,15 +174,9 @@ def build_estimator(name, device, epochs):
         "lilaw_fused": {**paper, "optimizer__fused": True},
         "lilaw_nowarmup": {**paper, "warmup_epochs": 0},
         "naive_mix": plain,
-        "auto": {"lilaw": False, "synthetic_weight": "auto", "refit": False},
+        "auto": AUTO,
         "auto_refit": {},  # the defaults
-        "auto_every_4": {
-            "lilaw": False,
-            "synthetic_weight": "auto",
-            "refit": False,
-            "synthetic_weight_interval": 4,
-            "synthetic_weight_lr": 0.05,
-        },
+        "auto_every_1": {**AUTO, "synthetic_weight_interval": 1},
         "fixed_best": plain,
     }[name]
     estimator = LiLAWClassifier(

@@ -46,12 +46,14 @@ Methods (MLP with one hidden layer of 64, Adam lr 1e-3, batch 64):
   real rows only, since the synthesizer runs inside ``fit``);
 - ``focal``: focal loss (gamma 2) on the mix (classification only);
 - ``LiLAW``: the paper's LiLAW (defaults, meta split from the real rows);
-- ``auto``: ``synthetic_weight='auto'``, ``lilaw=False``;
-- ``auto + LiLAW``: ``synthetic_weight='auto'``, ``lilaw=True``;
-- ``auto, refit``: ``auto`` with ``refit=True``;
+- ``auto``: ``synthetic_weight='auto'``, ``lilaw=False``, a step of the
+  weight every 4 training batches at the rate ``'auto'`` (the defaults'
+  ``synthetic_weight_interval`` and ``synthetic_weight_lr``);
+- ``auto + LiLAW``: ``auto`` with ``lilaw=True``;
+- ``auto, refit``: ``auto`` with ``refit=True`` (the defaults);
 - ``auto + LiLAW, refit``: ``auto + LiLAW`` with ``refit=True``;
-- ``auto, refit, every 4``: ``auto, refit`` with a step of the weight every
-  4 training batches (``synthetic_weight_interval=4``) at a rate of 0.05.
+- ``auto, refit, every batch``: ``auto, refit`` with a step of the weight
+  after every training batch (``synthetic_weight_interval=1``).
 
 Reported: each metric's mean +- std over splits, fit time, each method's
 paired difference from the naive mix and from ``fixed best`` with a 95%
@@ -118,7 +120,13 @@ QUALITIES = {  # name: (flip, off-distribution share); None: pool rows
 }
 PAPER = {"lilaw": True, "synthetic_weight": 1.0, "refit": False}  # the paper
 PLAIN = {"lilaw": False, "synthetic_weight": 1.0, "refit": False}
-AUTO = {"lilaw": False, "synthetic_weight": "auto", "refit": False}
+AUTO = {
+    "lilaw": False,
+    "synthetic_weight": "auto",
+    "synthetic_weight_lr": "auto",
+    "synthetic_weight_interval": 4,
+    "refit": False,
+}
 METHODS = {  # every option spelled out, whatever the estimators' defaults
     "real only": PLAIN,
     "naive mix": PLAIN,
@@ -130,12 +138,10 @@ METHODS = {  # every option spelled out, whatever the estimators' defaults
     "auto + LiLAW": {**AUTO, "lilaw": True},
     "auto, refit": {**AUTO, "refit": True},
     "auto + LiLAW, refit": {**AUTO, "lilaw": True, "refit": True},
-    # the faster option: gamma steps every 4 batches, at a larger rate
-    "auto, refit, every 4": {
+    "auto, refit, every batch": {
         **AUTO,
         "refit": True,
-        "synthetic_weight_interval": 4,
-        "synthetic_weight_lr": 0.05,
+        "synthetic_weight_interval": 1,
     },
 }
 AUTO_METHODS = (
@@ -143,7 +149,7 @@ AUTO_METHODS = (
     "auto + LiLAW",
     "auto, refit",
     "auto + LiLAW, refit",
-    "auto, refit, every 4",
+    "auto, refit, every batch",
 )
 FLIPPED = ("20% noise", "40% noise")
 

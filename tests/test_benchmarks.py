@@ -69,7 +69,13 @@ def test_overhead_quick(tmp_path):
 
 @pytest.mark.parametrize(
     "script",
-    ["ecg5000.py", "extensions.py", "synthetic.py", "lookahead_ablations.py"],
+    [
+        "ecg5000.py",
+        "extensions.py",
+        "synthetic.py",
+        "lookahead_ablations.py",
+        "good_rows.py",
+    ],
 )
 def test_accuracy_benchmark_quick(tmp_path, script):
     markdown, data = _run_quick(script, tmp_path)
@@ -86,7 +92,8 @@ def test_accuracy_benchmark_quick(tmp_path, script):
 def test_learning_rate_benchmark_reports_every_setting(tmp_path):
     markdown, data = _run_quick("synthetic_weight_lr.py", tmp_path)
     assert all(math.isfinite(v) for v in _numbers(data["runs"]))
-    settings = [f"{rate}, every {k}" for k in (1, 4) for rate in ("0.02", "0.05")]
+    rates = ("auto", "0.02", "0.05")
+    settings = [f"{rate}, every {k}" for k in (1, 4) for rate in rates]
     methods = {run["method"] for run in data["runs"]}
     assert methods == {"naive mix", *(f"lr {s}" for s in settings)}
     for setting in settings:

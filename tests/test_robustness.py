@@ -297,15 +297,19 @@ def test_early_stopping_load_best_restores_the_best_epochs_state(
     classification_data, fast
 ):
     X, y, is_synthetic = classification_data
-    est = _fitted(  # lr 0.2: a noisy meta loss, whose best epoch is not the last
+    # lr 0.2: a noisy loss, so training stops after 3 epochs worse than the
+    # best, well before max_epochs, and the best epoch is not the last.
+    est = _fitted(
         classification_data,
         {**fast, "lr": 0.2},
-        max_epochs=12,
-        callbacks=[EarlyStopping(patience=20, load_best=True)],
+        max_epochs=40,
+        callbacks=[EarlyStopping(patience=3, load_best=True)],
     )
     stopping = dict(est.callbacks_)["EarlyStopping"]
     best = next(r for r in est.history if r["epoch"] == stopping.best_epoch_)
-    assert est.history[-1, "epoch"] != best["epoch"]  # a later epoch was worse
+    assert len(est.history) < 40
+    assert est.history[-1, "epoch"] == best["epoch"] + 3  # 3 worse epochs
+    assert est.history[-1, "alpha"] != best["alpha"]  # the state moved on
     assert est.lilaw_state_.scalars.tolist() == pytest.approx(
         [best["alpha"], best["beta"], best["delta"]]
     )

@@ -12,7 +12,8 @@ from skorch.callbacks import Callback
 from torch import nn
 
 from sklearn_lilaw import LiLAWClassifier, LiLAWMultiLabelClassifier, LiLAWRegressor
-from sklearn_lilaw._engine._lookahead import SyntheticWeightLearner
+from sklearn_lilaw._engine import _fitting
+from sklearn_lilaw._engine._lookahead import TRAVEL, SyntheticWeightLearner, auto_rate
 from sklearn_lilaw._engine._state import LiLAWState
 from sklearn_lilaw.weights import (
     lookahead_alignment,
@@ -184,6 +185,41 @@ def test_interval_counts_the_training_batches_per_step(classification_data, fast
             est.fit(X, y, sample_origin=is_synthetic)
             batches = len(est.history) * -(-est.n_train_samples_ // 16)
             assert steps == [True] * (batches // interval)
+
+
+def test_auto_rate_spreads_a_fixed_travel_over_gammas_steps():
+    assert auto_rate(100) == pytest.approx(TRAVEL / 100)
+    assert auto_rate(100, interval=4) == pytest.approx(TRAVEL / 25)
+    assert auto_rate(3, interval=4) == TRAVEL  # at least one step
+
+
+@pytest.mark.parametrize(
+    ("rate", "interval", "expected"),
+    [("auto", 1, TRAVEL / 15), ("auto", 2, TRAVEL / 7), (0.1, 2, 0.1)],
+)
+def test_the_fit_gives_gamma_the_rate_for_its_number_of_steps(
+    classification_data, fast, rate, interval, expected
+):
+    """3 epochs of 5 batches (285 training rows, batch 64): 15 batches."""
+    X, y, is_synthetic = classification_data
+    rates = []
+
+    class RecordingLearner(SyntheticWeightLearner):
+        def __init__(self, module, state, per_sample_loss, lr, interval=1):
+            rates.append(lr)
+            super().__init__(module, state, per_sample_loss, lr, interval)
+
+    est = LiLAWClassifier(
+        **fast,
+        refit=False,
+        synthetic_weight_lr=rate,
+        synthetic_weight_interval=interval,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fitting, "SyntheticWeightLearner", RecordingLearner)
+        est.fit(X, y, sample_origin=is_synthetic)
+    assert est.n_train_samples_ == 285
+    assert rates == [pytest.approx(expected)]
 
 
 # --------------------------------------------------------------------------
@@ -408,6 +444,7 @@ class _TransformsItsOutput(nn.Module):
         ({"synthetic_weight": "learned"}, "'synthetic_weight' parameter"),
         ({"synthetic_weight": 1.0, "lilaw": False, "refit": True}, "refit=True"),
         ({"synthetic_weight_lr": -1.0}, "'synthetic_weight_lr' parameter"),
+        ({"synthetic_weight_lr": "fast"}, "'synthetic_weight_lr' parameter"),
         ({"synthetic_weight_interval": 0}, "'synthetic_weight_interval' parameter"),
     ],
 )

@@ -72,23 +72,28 @@ module : torch.nn.Module class or instance, default=None
         the module's output). Combines with the LiLAW weights. Without
         synthetic rows (no ``sample_origin``, no ``synthesizer``) it does
         nothing and holds no meta split out.
-    synthetic_weight_lr : float, default=0.02
-        Learning rate of gamma (Adam) for ``synthetic_weight='auto'``. Each
-        step moves gamma by about this much, in a direction that is noisy
-        for rows as good as real ones, so a larger rate lets good rows'
-        weight drift further below 1; a smaller one is slower to down-weight
-        bad rows in short fits. 0.02 was chosen on development splits (see
-        the user guide).
-    synthetic_weight_interval : int, default=1
+    synthetic_weight_lr : float or 'auto', default='auto'
+        Learning rate of gamma (Adam) for ``synthetic_weight='auto'``. Adam
+        moves gamma by about its rate per step, in a direction that is
+        noisy, and can be steadily wrong, for rows as good as real ones, so
+        the more steps a fit takes at a given rate, the further good rows'
+        weight can drift below 1. ``'auto'`` divides 4 by the number of
+        gamma's steps in the fit (``max_epochs`` times the training batches
+        per epoch, over ``synthetic_weight_interval``): gamma can travel
+        about 4 in any fit (``w_s`` down to about 0.04), whatever the data
+        size. A number is the rate per step (0.02 was the default before
+        ``'auto'``; see the user guide).
+    synthetic_weight_interval : int, default=4
         Training batches per step of gamma for ``synthetic_weight='auto'``.
-        With k > 1, gamma steps after every k-th batch only, from the
-        look-ahead gradient of the k batches' rows taken together, against
-        the meta batch at the current parameters: the meta batch's forward
-        pass and gamma's step run once per k batches, which shortens the
-        fit, and gamma takes k times fewer steps (raise
-        ``synthetic_weight_lr`` with it). 4 at a rate of 0.05 is the
-        benchmarked faster option; it lets good rows' weight drift lower
-        (see the user guide).
+        gamma steps after every k-th batch only, from the look-ahead
+        gradient of the k batches' rows taken together, against the meta
+        batch at the current parameters: the meta batch's forward pass and
+        gamma's step run once per k batches, which shortens the fit.
+        ``synthetic_weight_lr='auto'`` keeps gamma's travel the same
+        whatever k (a numeric rate should rise with it). 4 was chosen on
+        development splits over 1 (a step after every batch): it lost no
+        cell to the naive mix where 1 lost two, and it is faster; good
+        rows' weight drifts a little lower (see the user guide).
     refit : bool or 'auto', default='auto'
         After the fit, train again from scratch on every row (the meta split
         back in) with the learned weights frozen: ``w_s`` and, with LiLAW,

@@ -7,6 +7,7 @@
 the loop a second time, on every row, with the learned weights frozen.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.utils.validation import validate_data
 
 from ._divergence import check_parameters
 from ._fit_data import prepare_fit_data
-from ._lookahead import SyntheticWeightLearner
+from ._lookahead import SyntheticWeightLearner, auto_rate
 from ._origin import check_sample_origin, check_sample_weight
 from ._params import check_params
 from ._seeding import fit_rng, get_rng_state, set_rng_state
@@ -223,7 +224,7 @@ class FittingMixin:
                 self.module_,
                 self.lilaw_state_,
                 self._per_sample_loss,
-                self.synthetic_weight_lr,
+                self._synthetic_weight_rate(len(dataset)),
                 self.synthetic_weight_interval,
             )
         refits = refit_rng is not None and meta is not None
@@ -308,8 +309,23 @@ class FittingMixin:
             isinstance(self.synthetic_weight, str) and self.synthetic_weight == "auto"
         )
 
+    def _train_batch_size(self):
+        return self.get_params_for("iterator_train").get("batch_size", self.batch_size)
+
     def _meta_batch_size(self):
         """Rows per meta batch: ``meta_batch_size``, else the training batch's."""
         if self.meta_batch_size is not None:
             return self.meta_batch_size
-        return self.get_params_for("iterator_train").get("batch_size", self.batch_size)
+        return self._train_batch_size()
+
+    def _synthetic_weight_rate(self, n_rows):
+        """gamma's Adam rate: ``synthetic_weight_lr``, or for ``'auto'`` the
+        rate that lets gamma travel ``TRAVEL`` over this fit's batches."""
+        if self.synthetic_weight_lr != "auto":
+            return self.synthetic_weight_lr
+        # Each process of a distributed fit steps through its share of rows.
+        processes = getattr(getattr(self, "accelerator", None), "num_processes", 1)
+        rows = math.ceil(n_rows / processes)
+        batch_size = self._train_batch_size()
+        per_epoch = 1 if batch_size == -1 else math.ceil(rows / batch_size)
+        return auto_rate(per_epoch * self.max_epochs, self.synthetic_weight_interval)

@@ -25,7 +25,37 @@ from ..weights import (
 )
 from ._distributed import all_reduce_mean
 
-__all__ = ["SyntheticWeightLearner", "last_linear"]
+__all__ = ["SyntheticWeightLearner", "auto_rate", "last_linear"]
+
+# With synthetic_weight_lr='auto', gamma's Adam rate is TRAVEL over the number
+# of steps gamma takes in the fit. Adam moves gamma by about its rate per
+# step on a gradient of steady sign, so gamma can travel about TRAVEL in a
+# fit (w_s from 1 down to 2 sigmoid(-4) = 0.04), whatever the number of rows
+# and epochs. A fixed rate let gamma travel further the more batches a fit
+# had, and Adam turns any steady difference between the synthetic and the
+# real rows into steady steps, even the difference between two random
+# halves of the same real rows against a small fixed meta split: on the
+# larger benchmark data sets good rows' weight fell far below 1 (development
+# runs; see the user guide).
+TRAVEL = 4.0
+
+
+def auto_rate(n_batches, interval=1):
+    """gamma's Adam rate for ``synthetic_weight_lr='auto'``.
+
+    Parameters
+    ----------
+    n_batches : int
+        Training batches in the fit (per process), all epochs together.
+    interval : int, default=1
+        Training batches per step of gamma.
+
+    Returns
+    -------
+    rate : float
+        ``TRAVEL`` divided by the number of gamma's steps (at least one).
+    """
+    return TRAVEL / max(n_batches // interval, 1)
 
 
 def last_linear(module):

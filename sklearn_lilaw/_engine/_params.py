@@ -75,7 +75,7 @@ PARAMETER_CONSTRAINTS = {
         callable,
     ],
     "synthetic_weight": [_NON_NEGATIVE, StrOptions({"auto"})],
-    "synthetic_weight_lr": [_NON_NEGATIVE],
+    "synthetic_weight_lr": [_NON_NEGATIVE, StrOptions({"auto"})],
     "synthetic_weight_interval": [Interval(numbers.Integral, 1, None, closed="left")],
     "refit": ["boolean", StrOptions({"auto"})],
     "random_state": ["random_state"],
