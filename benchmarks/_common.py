@@ -124,6 +124,19 @@ def write_results(output_dir, stem, markdown, data, quick=False):
     return md_path
 
 
+def write_report(args, stem, sections, machine, wall, runs):
+    """Write and print a benchmark's report: ``sections`` (markdown blocks),
+    then the machine, under ``args.output_dir`` (``write_results``).
+
+    Returns the markdown.
+    """
+    markdown = "\n\n".join([*sections, "## Machine", machine_section(machine)])
+    data = {"machine": machine, "wall_seconds": wall, "runs": runs}
+    write_results(args.output_dir, stem, markdown, data, quick=args.quick)
+    print(markdown)
+    return markdown
+
+
 def _jsonable(value):
     if isinstance(value, np.generic):
         return value.item()

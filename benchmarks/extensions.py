@@ -35,10 +35,9 @@ import time
 import numpy as np
 from _common import (
     machine_info,
-    machine_section,
     markdown_table,
     parser,
-    write_results,
+    write_report,
 )
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.metrics import f1_score, mean_absolute_error, r2_score
@@ -170,29 +169,18 @@ def main(argv=None):
                 row += [f"{diff.mean():+.4f} ± {diff.std():.4f}"]
                 rows.append(row + [f"{better.sum()}/{len(diff)}"])
     header = ["task", "metric", "method", "score", "w_s", "vs naive mix (paired)"]
-    md = "\n".join(
-        [
-            "# Multi-label and regression: the naive mix, the paper's LiLAW, "
-            "the learned synthetic weight",
-            "",
-            f"Command: `{machine['command']}`",
-            "",
-            f"{args.seeds} seeds, {args.epochs} epochs, MLP (64), batch 64, Adam lr "
-            f"1e-3; wall time {wall:.0f} s. Data and noise: see the script's "
-            "docstring. Test sets are real rows only. w_s is the weight of a "
-            "synthetic row (learned, or as given), mean over seeds; the paired "
-            "difference is mean ± std over seeds.",
-            "",
-            markdown_table(header + ["seeds better"], rows),
-            "",
-            "## Machine",
-            "",
-            machine_section(machine),
-        ]
-    )
-    data = {"machine": machine, "wall_seconds": wall, "runs": runs}
-    write_results(args.output_dir, "extensions", md, data, quick=args.quick)
-    print(md)
+    sections = [
+        "# Multi-label and regression: the naive mix, the paper's LiLAW, "
+        "the learned synthetic weight",
+        f"Command: `{machine['command']}`",
+        f"{args.seeds} seeds, {args.epochs} epochs, MLP (64), batch 64, Adam lr "
+        f"1e-3; wall time {wall:.0f} s. Data and noise: see the script's "
+        "docstring. Test sets are real rows only. w_s is the weight of a "
+        "synthetic row (learned, or as given), mean over seeds; the paired "
+        "difference is mean ± std over seeds.",
+        markdown_table(header + ["seeds better"], rows),
+    ]
+    write_report(args, "extensions", sections, machine, wall, runs)
 
 
 if __name__ == "__main__":

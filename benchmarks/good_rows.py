@@ -33,10 +33,9 @@ import numpy as np
 import torch
 from _common import (
     machine_info,
-    machine_section,
     markdown_table,
     parser,
-    write_results,
+    write_report,
 )
 from sklearn.datasets import load_digits, make_classification
 from sklearn.preprocessing import StandardScaler
@@ -58,6 +57,7 @@ SETTINGS = {  # name: options for gamma's steps
     },
 }
 SYNTHETIC_SHARE = 2 / 3
+DATASETS = ("digits", "blobs")
 
 
 def load(name, seed, quick):
@@ -84,9 +84,9 @@ def main(argv=None):
         args.seeds = 2
     runs = []
     start = time.perf_counter()
-    for data in ("digits", "blobs"):
+    for dataset in DATASETS:
         for seed in range(args.seeds):
-            X, y, epochs = load(data, seed, args.quick)
+            X, y, epochs = load(dataset, seed, args.quick)
             origin = np.random.RandomState(seed).rand(len(y)) < SYNTHETIC_SHARE
             for setting, options in SETTINGS.items():
                 est = LiLAWClassifier(
@@ -101,38 +101,37 @@ def main(argv=None):
                 ).fit(X, y, sample_origin=origin)
                 weight = float(est.synthetic_weight_)
                 runs.append(
-                    {"dataset": data, "seed": seed, "setting": setting, "w_s": weight}
+                    {
+                        "dataset": dataset,
+                        "seed": seed,
+                        "setting": setting,
+                        "w_s": weight,
+                    }
                 )
-                print(data, seed, setting, f"{weight:.3f}", flush=True)
+                print(dataset, seed, setting, f"{weight:.3f}", flush=True)
     wall = time.perf_counter() - start
     machine = machine_info(args.device)
     rows = []
-    for data in ("digits", "blobs"):
+    for dataset in DATASETS:
         for setting in SETTINGS:
             w = [
                 r["w_s"]
                 for r in runs
-                if r["dataset"] == data and r["setting"] == setting
+                if r["dataset"] == dataset and r["setting"] == setting
             ]
             per_seed = " / ".join(f"{v:.2f}" for v in w)
-            rows.append([data, setting, per_seed, float(np.mean(w)), float(np.min(w))])
-    md = "\n\n".join(
-        [
-            "# " + __doc__.splitlines()[0],
-            f"Command: `{machine['command']}`",
-            f"{args.seeds} seeds; real rows, two thirds marked synthetic at "
-            "random; no refit. A weight of 1 is right; below 1 is drift. "
-            f"Wall time {wall / 60:.1f} min.",
-            markdown_table(
-                ["data", "gamma's steps", "w_s per seed", "mean", "min"], rows
-            ),
-            "## Machine",
-            machine_section(machine),
-        ]
-    )
-    data = {"machine": machine, "wall_seconds": wall, "runs": runs}
-    write_results(args.output_dir, "good_rows", md, data, quick=args.quick)
-    print(md)
+            rows.append(
+                [dataset, setting, per_seed, float(np.mean(w)), float(np.min(w))]
+            )
+    sections = [
+        "# " + __doc__.splitlines()[0],
+        f"Command: `{machine['command']}`",
+        f"{args.seeds} seeds; real rows, two thirds marked synthetic at "
+        "random; no refit. A weight of 1 is right; below 1 is drift. "
+        f"Wall time {wall / 60:.1f} min.",
+        markdown_table(["data", "gamma's steps", "w_s per seed", "mean", "min"], rows),
+    ]
+    write_report(args, "good_rows", sections, machine, wall, runs)
 
 
 if __name__ == "__main__":
