@@ -98,3 +98,18 @@ def test_learning_rate_benchmark_reports_every_setting(tmp_path):
     assert methods == {"naive mix", *(f"lr {s}" for s in settings)}
     for setting in settings:
         assert f"| {setting} |" in markdown
+
+
+def test_evidence_benchmark_quick(tmp_path):
+    # The script checks its vectorised placebo gradients against the
+    # package's gradient before it runs.
+    markdown, data = _run_quick("lookahead_evidence.py", tmp_path)
+    runs = data["runs"]
+    assert {run["task"] for run in runs} == {"breast_cancer", "pain_analog"}
+    for run in runs:
+        assert run["steps"] > 0
+        assert len(run["T_placebo"]) == 39
+        assert 0 < run["p"] <= 1
+        assert all(math.isfinite(v) for v in _numbers(run))
+    for quality in {run["quality"] for run in runs}:
+        assert f"| {quality} |" in markdown
