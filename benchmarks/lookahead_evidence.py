@@ -55,7 +55,6 @@ from _common import (
     verdict,
     write_report,
 )
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_lilaw._engine import _lookahead, _mixin
 
@@ -99,10 +98,8 @@ class Recorder:
         rng = np.random.RandomState(0)
         self.a = torch.as_tensor(rng.randint(1, _PRIME, n_placebos), dtype=torch.int64)
         self.b = torch.as_tensor(rng.randint(0, _PRIME, n_placebos), dtype=torch.int64)
-        self.reset()
-
-    def reset(self):
-        self.gradients, self.placebos, self.share = [], [], None
+        # One record per fit, begun when the fit makes its learner.
+        self.fits = []
         self._uniform = self._step_uniform = None
 
     def _row_uniforms(self, X):
@@ -118,11 +115,16 @@ class Recorder:
         learner = _lookahead.SyntheticWeightLearner
         saved = (
             mixin._training_loss,
+            learner.__init__,
             learner.watch,
             learner.step,
             _lookahead.synthetic_weight_gradient,
         )
-        training_loss, watch, step, gradient = saved
+        training_loss, init, watch, step, gradient = saved
+
+        def patched_init(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            recorder.fits.append({"gradients": [], "placebos": [], "share": None})
 
         def patched_training_loss(self, y_pred, y_true, X):
             if isinstance(X, dict):
@@ -138,21 +140,24 @@ class Recorder:
             batches = [b for b in self._batches if "e" in b]
             if self.due() and batches:
                 recorder._step_uniform = torch.cat([b["uniform"] for b in batches])
-                if recorder.share is None:  # fixed for the fit, from its first step
+                fit = recorder.fits[-1]
+                if fit["share"] is None:  # fixed for the fit, from its first step
                     origin = torch.cat([b["origin"] for b in batches])
-                    recorder.share = float(origin.float().mean())
+                    fit["share"] = float(origin.float().mean())
             step(self, y_pred_meta, y_meta)
 
         def patched_gradient(alignment, is_synthetic, gamma, strata=None):
             grad = gradient(alignment, is_synthetic, gamma, strata)
-            placebo = recorder._step_uniform < recorder.share
-            recorder.gradients.append(float(grad.detach()))
-            recorder.placebos.append(
+            fit = recorder.fits[-1]
+            placebo = recorder._step_uniform < fit["share"]
+            fit["gradients"].append(float(grad.detach()))
+            fit["placebos"].append(
                 placebo_gradients(alignment, placebo, gamma, strata).tolist()
             )
             return grad
 
         mixin._training_loss = patched_training_loss
+        learner.__init__ = patched_init
         learner.watch, learner.step = patched_watch, patched_step
         _lookahead.synthetic_weight_gradient = patched_gradient
         try:
@@ -160,14 +165,16 @@ class Recorder:
         finally:
             (
                 mixin._training_loss,
+                learner.__init__,
                 learner.watch,
                 learner.step,
                 _lookahead.synthetic_weight_gradient,
             ) = saved
 
-    def statistics(self):
-        """(T, the placebos' T, p) of the fit just recorded."""
-        g, placebo = np.asarray(self.gradients), np.asarray(self.placebos)
+    @staticmethod
+    def statistics(fit):
+        """(T, the placebos' T, p) of a recorded fit."""
+        g, placebo = np.asarray(fit["gradients"]), np.asarray(fit["placebos"])
         if not len(g):
             return float("nan"), [], float("nan")
         t = g.sum() / max(np.sqrt((g**2).sum()), 1e-30)
@@ -192,54 +199,22 @@ def check_placebo_gradients():
 
 
 def run(args):
+    """``synthetic.py``'s cells with the defaults' first fits, each record
+    with its fit's T, placebos' T and p; and the quality levels run."""
     recorder = Recorder()
-    tasks = synthetic.load_tasks(args.quick)
-    if args.quick:
-        tasks = {k: tasks[k] for k in ("breast_cancer", "pain_analog")}
-    records = []
     with recorder.patched():
-        for name, (kind, X, y, generator) in tasks.items():
-            if name != "ecg5000":
-                X = StandardScaler().fit_transform(X)
-            X = X.astype(np.float32)
-            threshold = np.quantile(y, 0.7) if kind == "pain" else None
-            base_task = {"gait": "classification", "pain": "regression"}.get(kind, kind)
-            for split, (train, test, pool) in enumerate(
-                synthetic.splits(kind, X, y, args.seeds, SPLIT_SEED)
-            ):
-                for quality, degrade in synthetic.QUALITIES.items():
-                    if degrade is None:
-                        synth = synthetic.PoolRows(
-                            X[pool], y[pool], balance=kind == "gait"
-                        )
-                    else:
-                        synth = synthetic.Degraded(generator, base_task, *degrade)
-                    est = synthetic.estimator_for(
-                        kind, "auto", synth, args.epochs, split, threshold
-                    )
-                    recorder.reset()
-                    est.fit(X[train], y[train])
-                    t, t_placebo, p = recorder.statistics()
-                    records.append(
-                        {
-                            "task": name,
-                            "kind": kind,
-                            "quality": quality,
-                            "split": split,
-                            "synthetic_weight": float(est.synthetic_weight_),
-                            "steps": len(recorder.gradients),
-                            "T": t,
-                            "T_placebo": t_placebo,
-                            "p": p,
-                        }
-                    )
-                print(f"{name} split {split} done", flush=True)
-    return records
+        runs, qualities = synthetic.run(args, {"auto": synthetic.AUTO})
+    assert len(runs) == len(recorder.fits)  # one learner per fit, no refit
+    for record, fit in zip(runs, recorder.fits):
+        t, t_placebo, p = recorder.statistics(fit)
+        steps = len(fit["gradients"])
+        record.update(steps=steps, T=t, T_placebo=t_placebo, p=p)
+    return runs, qualities
 
 
-def evidence_table(records):
+def evidence_table(records, qualities):
     rows = []
-    for quality in synthetic.QUALITIES:
+    for quality in qualities:
         picked = [r for r in records if r["quality"] == quality]
         rows.append(
             [
@@ -316,13 +291,18 @@ def gate_table(records, dev_runs):
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0], "2 tasks, 2 splits, 3 epochs: a smoke test")
+    p = parser(
+        __doc__.splitlines()[0],
+        "2 tasks, 3 quality levels, 2 splits, 3 epochs: a smoke test",
+    )
     args = p.parse_args(argv)
     args.seeds, args.epochs = (2, 3) if args.quick else (5, 60)
+    args.split_seed = SPLIT_SEED
+    args.tasks = "breast_cancer,pain_analog" if args.quick else None
     torch.set_num_threads(2)
     check_placebo_gradients()
     start = time.perf_counter()
-    records = run(args)
+    records, qualities = run(args)
     wall = time.perf_counter() - start
     machine = machine_info()
     sections = [
@@ -337,7 +317,7 @@ def main(argv=None):
         "exchangeable; > 0 pushes w_s down). Placebos: fixed random "
         "partitions of the training rows at the synthetic share. p: the "
         f"rank of T among the placebos'. Wall time {wall / 60:.1f} min.",
-        evidence_table(records),
+        evidence_table(records, qualities),
     ]
     if not args.quick:
         dev_runs = json.loads(DEV_RUN.read_text())["runs"]
