@@ -102,7 +102,9 @@ module : torch.nn.Module class or instance, default=None
         setting); ``partial_fit`` and warm-started fits never refit. The
         refit restarts torch's RNG where the fit started it: it draws the
         same initial weights and row order as a plain fit
-        (``lilaw=False, synthetic_weight=1.0``) would.""",
+        (``lilaw=False, synthetic_weight=1.0``) would. With a
+        ``synthesizer`` it trains on the fit's synthetic rows, made from
+        the real rows outside the meta split, not on the plain fit's.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),
