@@ -108,6 +108,26 @@ def parser(description, quick_help):
     return p
 
 
+DEV_SPLIT_SEED = 1  # synthetic.py's development splits
+
+
+def development_args(docstring, argv=None):
+    """Parsed options of a diagnostic over ``synthetic.py``'s cells on its
+    development splits: 5 splits and 60 epochs, or with ``--quick`` two
+    tasks (``synthetic.run`` then takes three quality levels), 2 splits and
+    3 epochs."""
+    p = parser(
+        docstring.splitlines()[0],
+        "2 tasks, 3 quality levels, 2 splits, 3 epochs: a smoke test",
+    )
+    args = p.parse_args(argv)
+    args.seeds, args.epochs = (2, 3) if args.quick else (5, 60)
+    args.split_seed = DEV_SPLIT_SEED
+    args.tasks = "breast_cancer,pain_analog" if args.quick else None
+    torch.set_num_threads(2)
+    return args
+
+
 def write_results(output_dir, stem, markdown, data, quick=False):
     """Write ``<stem>.md`` and ``<stem>.json`` (``<stem>_quick.*`` if quick).
 

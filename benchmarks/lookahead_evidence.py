@@ -50,11 +50,12 @@ import numpy as np
 import synthetic
 import torch
 from _common import (
+    DEV_SPLIT_SEED,
     RESULTS_DIR,
+    development_args,
     machine_info,
     markdown_table,
     paired_interval,
-    parser,
     verdict,
     write_report,
 )
@@ -64,7 +65,7 @@ from sklearn_lilaw._engine import _lookahead, _mixin
 N_PLACEBOS = 39
 DEV_RUN = RESULTS_DIR / "synthetic_weight_lr_dev.json"
 DEV_METHOD = "lr auto, every 4"  # the defaults, in synthetic_weight_lr.py
-SPLIT_SEED = 1
+SPLIT_SEED = DEV_SPLIT_SEED
 _PRIME = 2**31 - 1
 
 
@@ -294,15 +295,7 @@ def gate_table(records, dev_runs):
 
 
 def main(argv=None):
-    p = parser(
-        __doc__.splitlines()[0],
-        "2 tasks, 3 quality levels, 2 splits, 3 epochs: a smoke test",
-    )
-    args = p.parse_args(argv)
-    args.seeds, args.epochs = (2, 3) if args.quick else (5, 60)
-    args.split_seed = SPLIT_SEED
-    args.tasks = "breast_cancer,pain_analog" if args.quick else None
-    torch.set_num_threads(2)
+    args = development_args(__doc__, argv)
     check_placebo_gradients()
     start = time.perf_counter()
     records, qualities = run(args)

@@ -35,15 +35,21 @@ import json
 import time
 
 import synthetic
-import torch
-from _common import RESULTS_DIR, machine_info, markdown_table, parser, write_report
+from _common import (
+    DEV_SPLIT_SEED,
+    RESULTS_DIR,
+    development_args,
+    machine_info,
+    markdown_table,
+    write_report,
+)
 
 from sklearn_lilaw._engine import _fit_data, _fitting
 
 DEV_RUN = RESULTS_DIR / "synthetic_weight_lr_dev.json"
 DEV_METHOD = "lr auto, every 4"  # the defaults, in synthetic_weight_lr.py
 NAIVE_ROWS = "refit on the naive mix's rows"
-SPLIT_SEED = 1
+SPLIT_SEED = DEV_SPLIT_SEED
 
 
 @contextlib.contextmanager
@@ -141,15 +147,7 @@ def tables(runs, references, qualities):
 
 
 def main(argv=None):
-    p = parser(
-        __doc__.splitlines()[0],
-        "2 tasks, 3 quality levels, 2 splits, 3 epochs: a smoke test",
-    )
-    args = p.parse_args(argv)
-    args.seeds, args.epochs = (2, 3) if args.quick else (5, 60)
-    args.split_seed = SPLIT_SEED
-    args.tasks = "breast_cancer,pain_analog" if args.quick else None
-    torch.set_num_threads(2)
+    args = development_args(__doc__, argv)
     start = time.perf_counter()
     runs, references, qualities = run(args)
     wall = time.perf_counter() - start
