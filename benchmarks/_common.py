@@ -109,6 +109,27 @@ def parser(description, quick_help):
 
 
 DEV_SPLIT_SEED = 1  # synthetic.py's development splits
+# The development run of the defaults that diagnostics compare with
+# (``synthetic_weight_lr.py --reference none --split-seed 1``), and the
+# defaults' name in it.
+DEV_RUN = RESULTS_DIR / "synthetic_weight_lr_dev.json"
+DEV_METHOD = "lr auto, every 4"
+
+
+def weight_mismatches(records, dev_runs, method=DEV_METHOD):
+    """How many ``records`` learned another weight (by more than 1e-4) than
+    ``method`` did in the same cell and split of ``dev_runs``, or have no
+    such record there."""
+    learned = {
+        (r["task"], r["quality"], r["split"]): r["synthetic_weight"]
+        for r in dev_runs
+        if r["method"] == method
+    }
+    mismatches = 0
+    for r in records:
+        dev = learned.get((r["task"], r["quality"], r["split"]))
+        mismatches += dev is None or abs(dev - r["synthetic_weight"]) > 1e-4
+    return mismatches
 
 
 def development_args(docstring, argv=None):

@@ -50,22 +50,21 @@ import numpy as np
 import synthetic
 import torch
 from _common import (
+    DEV_METHOD,
+    DEV_RUN,
     DEV_SPLIT_SEED,
-    RESULTS_DIR,
     development_args,
     machine_info,
     markdown_table,
     paired_interval,
     verdict,
+    weight_mismatches,
     write_report,
 )
 
 from sklearn_lilaw._engine import _lookahead, _mixin
 
 N_PLACEBOS = 39
-DEV_RUN = RESULTS_DIR / "synthetic_weight_lr_dev.json"
-DEV_METHOD = "lr auto, every 4"  # the defaults, in synthetic_weight_lr.py
-SPLIT_SEED = DEV_SPLIT_SEED
 _PRIME = 2**31 - 1
 
 
@@ -254,12 +253,7 @@ GATES = {  # name: keep the learned weight for this fit?
 def gate_table(records, dev_runs):
     """W/T/L of each simulated gate against the naive mix, on the dev run."""
     scores = {(r["task"], r["quality"], r["method"], r["split"]): r for r in dev_runs}
-    rows, mismatches = [], 0
-    for r in records:
-        dev = scores.get((r["task"], r["quality"], DEV_METHOD, r["split"]))
-        mismatches += (
-            dev is None or abs(dev["synthetic_weight"] - r["synthetic_weight"]) > 1e-4
-        )
+    rows = []
     for gate_name, keep in GATES.items():
         counts = {"all": [0, 0, 0], "flipped": [0, 0, 0]}
         weights = {q: [] for q in synthetic.QUALITIES}
@@ -291,7 +285,7 @@ def gate_table(records, dev_runs):
         )
     header = ["gate", "vs naive mix", "flipped"]
     header += [f"w_s {q}" for q in synthetic.QUALITIES]
-    return markdown_table(header, rows), mismatches
+    return markdown_table(header, rows), weight_mismatches(records, dev_runs)
 
 
 def main(argv=None):
@@ -306,7 +300,7 @@ def main(argv=None):
         f"Command: `{machine['command']}`",
         f"First fits of the defaults (`synthetic_weight='auto'`, no refit), "
         f"every cell of `synthetic.py` on development splits (split seed "
-        f"{SPLIT_SEED}), {args.seeds} splits, {args.epochs} epochs; "
+        f"{DEV_SPLIT_SEED}), {args.seeds} splits, {args.epochs} epochs; "
         f"{N_PLACEBOS} placebo partitions per fit. T: gamma's look-ahead "
         "gradients summed over the fit's steps, over the root of their summed "
         "squares (N(0, 1) if steps were independent and the rows "

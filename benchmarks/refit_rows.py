@@ -36,20 +36,19 @@ import time
 
 import synthetic
 from _common import (
+    DEV_METHOD,
+    DEV_RUN,
     DEV_SPLIT_SEED,
-    RESULTS_DIR,
     development_args,
     machine_info,
     markdown_table,
+    weight_mismatches,
     write_report,
 )
 
 from sklearn_lilaw._engine import _fit_data, _fitting
 
-DEV_RUN = RESULTS_DIR / "synthetic_weight_lr_dev.json"
-DEV_METHOD = "lr auto, every 4"  # the defaults, in synthetic_weight_lr.py
 NAIVE_ROWS = "refit on the naive mix's rows"
-SPLIT_SEED = DEV_SPLIT_SEED
 
 
 @contextlib.contextmanager
@@ -93,20 +92,6 @@ def run(args):
             if r["method"] in ("naive mix", DEV_METHOD)
         ]
     return runs, references, qualities
-
-
-def weight_mismatches(runs, references):
-    """Fits whose learned weight differs from the defaults' in ``references``."""
-    learned = {
-        (r["task"], r["quality"], r["split"]): r["synthetic_weight"]
-        for r in references
-        if r["method"] == "defaults"
-    }
-    return sum(
-        abs(learned[(r["task"], r["quality"], r["split"])] - r["synthetic_weight"])
-        > 1e-4
-        for r in runs
-    )
 
 
 def tables(runs, references, qualities):
@@ -157,7 +142,7 @@ def main(argv=None):
         "# Which synthetic rows the refit trains on",
         f"Command: `{machine['command']}`",
         "The defaults (`synthetic_weight='auto'`, refit) on every cell of "
-        f"`synthetic.py` on development splits (split seed {SPLIT_SEED}), "
+        f"`synthetic.py` on development splits (split seed {DEV_SPLIT_SEED}), "
         f"{args.seeds} splits, {args.epochs} epochs. `defaults`: the refit "
         "trains on the fit's rows, whose synthetic rows were made from the "
         f"real rows outside the meta split. `{NAIVE_ROWS}`: the synthesizer "
@@ -170,7 +155,7 @@ def main(argv=None):
             if args.quick
             else f"The naive mix and the defaults are `{DEV_METHOD}` of "
             f"`{DEV_RUN.name}`; learned weights that differ from that run's: "
-            f"{weight_mismatches(runs, references)} of {len(runs)}."
+            f"{weight_mismatches(runs, references, 'defaults')} of {len(runs)}."
         )
         + f" Wall time {wall / 60:.1f} min.",
         summary,
