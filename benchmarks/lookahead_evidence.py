@@ -23,11 +23,13 @@ The gated methods are simulated from the development run of the defaults in
 ``results/synthetic_weight_lr_dev.json`` (refit with the learned weight,
 ``'lr auto, every 4'``) and the naive mix of the same run: a gate that
 keeps the learned weight has that run's score, one that does not has the
-naive mix's. That takes a refit with ``w_s = 1`` for the naive mix's fit;
-it draws the same initial weights and row order, but with a synthesizer
-its synthetic rows were made from the real rows outside the meta split,
-not from every real row (``refit_rows.py``), so the simulation is an
-approximation. The learned weights are checked against that run's.
+naive mix's. That takes a refit with ``w_s = 1`` for the naive mix's fit,
+which it is today (the same initial weights, row order and rows). The
+development run's refits were fitted before the refit trained on the naive
+mix's rows (with a synthesizer, its synthetic rows were then made from the
+real rows outside the meta split), so the simulated gates keep that run's
+scores where they keep the learned weight. The learned weights are checked
+against that run's.
 
 It replaces private pieces of the package for the duration of the run (a
 monkeypatch), like ``lookahead_ablations.py``: it answers a question, it

@@ -62,7 +62,7 @@ weight of synthetic rows, and the targets of issue #11 (see the results).
 
 Run::
 
-    python benchmarks/synthetic.py            # full run, ~60 min on 2 cores
+    python benchmarks/synthetic.py            # full run, ~30 min on 2 cores
     python benchmarks/synthetic.py --quick    # smoke test, ~15 s
     python benchmarks/synthetic.py --split-seed 1   # development splits
 

@@ -113,16 +113,3 @@ def test_evidence_benchmark_quick(tmp_path):
         assert all(math.isfinite(v) for v in _numbers(run))
     for quality in {run["quality"] for run in runs}:
         assert f"| {quality} |" in markdown
-
-
-def test_refit_rows_benchmark_quick(tmp_path):
-    markdown, data = _run_quick("refit_rows.py", tmp_path)
-    runs = data["runs"]
-    assert {run["task"] for run in runs} == {"breast_cancer", "pain_analog"}
-    assert {run["method"] for run in runs} == {"refit on the naive mix's rows"}
-    assert len(runs) == 2 * 2 * 3  # tasks, splits, quality levels
-    for run in runs:
-        assert 0 < run["synthetic_weight"] <= 1
-        assert all(math.isfinite(v) for v in _numbers(run))
-    assert "| defaults |" in markdown
-    assert "| refit on the naive mix's rows |" in markdown

@@ -94,9 +94,8 @@ def test_an_estimator_wraps_a_generator_passed_as_synthesizer(frame, fast):
     clf = LiLAWClassifier(**fast, synthesizer=ResamplingGenerator(), random_state=0)
     clf.fit(X, y)
     assert isinstance(clf.synthesizer_, GeneratorSynthesizer)
-    # One new row per real training row outside the meta split.
-    n_real_train = len(y) - len(clf.meta_indices_)
-    assert clf.n_synthetic_ == n_real_train
+    # One new row per real row: the refit's rows, made from every real row.
+    assert clf.n_synthetic_ == len(y) and clf.n_train_samples_ == 2 * len(y)
     # It learned from rows that carried the user's labels, and predicts them.
     assert set(clf.predict(X)) <= {"ant", "bee", "cat"}
     assert 0 < clf.synthetic_weight_ <= 1

@@ -133,9 +133,12 @@ def test_a_synthesizer_that_makes_no_rows_warns(classification_data, fast):
     def nothing(X, y, random_state):
         return np.asarray(X)[:0], np.asarray(y)[:0]
 
-    with pytest.warns(UserWarning, match="made no rows"):
+    with pytest.warns(UserWarning, match="made no rows") as record:
         est = LiLAWClassifier(**fast, synthesizer=nothing).fit(X, y)
-    assert est.n_synthetic_ == 0
+    assert est.n_synthetic_ == 0 and len(est.history) == 6  # fit and refit
+    # Once per fit, from the user's call, though the refit runs it again.
+    (warning,) = [w for w in record if "made no rows" in str(w.message)]
+    assert warning.filename == __file__
 
 
 # --------------------------------------------------------------------------

@@ -99,8 +99,13 @@ def test_synthetic_rows_come_from_the_training_fold_only(data, fast):
     cross_validate(
         LiLAWClassifier(**fast, synthesizer=copy_rows), X, y, cv=cv, error_score="raise"
     )
-    for rows, (_, test) in zip(seen, cv.split(X)):
-        assert not rows & {tuple(np.float32(r)) for r in X[test]}
+    # Two runs per fold: the fit's (meta rows out), the refit's (all rows).
+    assert len(seen) == 8
+    for k, (train, test) in enumerate(cv.split(X)):
+        fit_rows, refit_rows = seen[2 * k], seen[2 * k + 1]
+        assert refit_rows == {tuple(np.float32(r)) for r in X[train]}
+        assert fit_rows < refit_rows
+        assert not refit_rows & {tuple(np.float32(r)) for r in X[test]}
 
 
 def test_imblearn_sampler_directly_in_cross_val_score(data, fast):
@@ -108,12 +113,12 @@ def test_imblearn_sampler_directly_in_cross_val_score(data, fast):
     clf = LiLAWClassifier(**fast, synthesizer=SMOTE(), random_state=0)
     scores = cross_val_score(clf, X, y, cv=KFold(3, shuffle=True, random_state=0))
     assert np.all(scores > 0.3)
-    clf.fit(X, y)
-    train = np.setdiff1d(np.arange(200), clf.meta_indices_)
-    counts = np.bincount(y[train])
-    assert clf.n_synthetic_ == 3 * counts.max() - counts.sum()  # SMOTE balances
+    clf.fit(X, y)  # the refit's rows: SMOTE on every row balances them
+    counts = np.bincount(y)
+    assert clf.n_synthetic_ == 3 * counts.max() - counts.sum()
+    assert clf.n_train_samples_ == 3 * counts.max()
     clf.set_params(synthesizer=ImblearnSynthesizer(ratio=1.0)).fit(X, y)
-    assert clf.n_synthetic_ == 200 - len(clf.meta_indices_)
+    assert clf.n_synthetic_ == 200 and clf.n_train_samples_ == 400
     assert clf.synthesizer_.sampler_.random_state is not None  # seeded
 
 
@@ -121,7 +126,9 @@ def test_regression_with_the_augmenter(data, fast):
     X, y = data
     target = X[:, 0] * 3.0
     reg = LiLAWRegressor(**fast, synthesizer=GaussianAugmenter(fraction=0.5))
-    reg.fit(X, target)
+    reg.fit(X, target)  # the refit's rows, made from every row
+    assert reg.n_synthetic_ == 100 and reg.n_train_samples_ == 300
+    reg.set_params(refit=False).fit(X, target)  # the meta rows are not used
     assert reg.n_synthetic_ == round(0.5 * (200 - len(reg.meta_indices_)))
 
 
@@ -205,3 +212,46 @@ def test_custom_criterion_still_gives_probabilities(data, fast):
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
     clf.set_params(predict_nonlinearity=None)
     assert not np.allclose(clf.predict_proba(X).sum(axis=1), 1.0)  # raw logits
+
+
+def _counting_jitter(seen):
+    def jitter(X_real, y_real, random_state):
+        seen.append(len(X_real))
+        noise = np.random.RandomState(random_state).normal(0, 0.1, X_real.shape)
+        return X_real + noise, y_real.copy()
+
+    return jitter
+
+
+def test_the_refit_trains_on_the_naive_mix_rows(data, fast):
+    """The fit learns w_s from synthetic rows made without the meta rows; the
+    refit runs the synthesizer again on every real row (same seed), so with
+    w_s held at 1 it is the naive mix's fit."""
+    X, y = data
+    seen = []
+    params = dict(
+        **fast, synthesizer=_counting_jitter(seen), meta_size=0.25, random_state=0
+    )
+    held = LiLAWClassifier(**params, synthetic_weight_lr=0.0).fit(X, y)
+    assert seen == [150, 200]  # the fit's rows, then the refit's
+    assert held.synthetic_weight_ == 1.0 and len(held.meta_indices_) == 50
+    assert held.n_synthetic_ == 200 and held.n_train_samples_ == 400
+    naive = LiLAWClassifier(**params, synthetic_weight=1.0).fit(X, y)
+    assert seen[2:] == [200] and naive.n_train_samples_ == 400
+    np.testing.assert_array_equal(held.predict_proba(X), naive.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    "meta_origin, runs", [("any", [150, 200]), ("synthetic", [200])]
+)
+def test_a_lilaw_refit_runs_the_synthesizer_again_only_if_meta_rows_missed_it(
+    data, fast, paper, meta_origin, runs
+):
+    X, y = data
+    seen = []
+    clf = LiLAWClassifier(
+        **paper, **fast, synthesizer=_counting_jitter(seen), meta_origin=meta_origin,
+        meta_size=0.25, refit=True, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    assert seen == runs and clf.n_synthetic_ == 200
+    assert clf.n_train_samples_ == 400 and len(clf.meta_indices_) == 50

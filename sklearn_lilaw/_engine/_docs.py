@@ -100,11 +100,12 @@ module : torch.nn.Module class or instance, default=None
         alpha, beta, delta. Twice the training time. ``'auto'`` refits when
         ``synthetic_weight='auto'`` learned a weight (the benchmark's best
         setting); ``partial_fit`` and warm-started fits never refit. The
-        refit restarts torch's RNG where the fit started it: it draws the
-        same initial weights and row order as a plain fit
-        (``lilaw=False, synthetic_weight=1.0``) would. With a
-        ``synthesizer`` it trains on the fit's synthetic rows, made from
-        the real rows outside the meta split, not on the plain fit's.""",
+        refit trains on the rows of a plain fit
+        (``lilaw=False, synthetic_weight=1.0``): with a ``synthesizer``, it
+        runs the synthesizer again, with the same seed, on every real row.
+        It restarts torch's RNG where the fit started it, so it draws the
+        same initial weights and row order as that plain fit: a refit whose
+        weights stayed 1 is the plain fit.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),
@@ -173,9 +174,11 @@ n_features_in_ : int
         split, or every row after a refit (rows made by ``synthesizer``
         included).
     n_synthetic_ : int
-        Rows made by ``synthesizer`` in the last fit (0 without one).
+        Rows made by ``synthesizer`` for the last training run (0 without
+        one): after a refit, those made from every real row.
     synthesizer_ : object
-        The fitted synthesizer (only with a ``synthesizer``).
+        The fitted synthesizer of the last training run (only with a
+        ``synthesizer``).
     lilaw_params_ : dict
         Final ``{"alpha": ..., "beta": ..., "delta": ...}`` (LiLAW fits only).
     synthetic_weight_ : float

@@ -10,7 +10,9 @@ estimator), so the rules below can be tested on their own:
   ``'any'`` draw the meta split from the rows given to ``fit``, before the
   synthesizer runs; ``'synthetic'`` draws it from the synthetic rows,
   generated ones included, after the synthesizer ran on the real rows;
-- ``meta_size`` is a share of the rows given to ``fit``, whatever is added.
+- ``meta_size`` is a share of the rows given to ``fit``, whatever is added;
+- ``hold_out_meta=False`` gives the rows of a fit without a meta split (the
+  synthesizer on every real row): the refit's rows.
 """
 
 import dataclasses

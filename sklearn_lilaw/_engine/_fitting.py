@@ -7,6 +7,7 @@
 the loop a second time, on every row, with the learned weights frozen.
 """
 
+import functools
 import math
 import warnings
 
@@ -16,7 +17,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import validate_data
 
 from ._divergence import check_parameters
-from ._fit_data import prepare_fit_data
+from ._fit_data import prepare_fit_data, resolve_meta_origin
 from ._lookahead import SyntheticWeightLearner, auto_rate
 from ._origin import check_sample_origin, check_sample_weight
 from ._params import check_params
@@ -150,7 +151,8 @@ class FittingMixin:
             is_synthetic = check_sample_origin(sample_origin, X.shape[0])
             sample_weight = check_sample_weight(sample_weight, X.shape[0])
             y, stratify = self._validate_targets(y, reset=reset, classes=classes)
-            data = prepare_fit_data(
+            prepare = functools.partial(
+                prepare_fit_data,
                 X,
                 y,
                 is_synthetic,
@@ -159,11 +161,6 @@ class FittingMixin:
                 meta_size=self.meta_size,
                 meta_origin=self.meta_origin,
                 meta_min_size=self._meta_min_size(),
-                hold_out_meta=self.lilaw
-                or (
-                    self._learns_synthetic_weight()
-                    and (is_synthetic.any() or self.synthesizer is not None)
-                ),
                 synthesize=(
                     None
                     if self.synthesizer is None
@@ -172,6 +169,13 @@ class FittingMixin:
                 stratify_labels=self._stratify_labels,
                 seed=seed,
             )
+            data = prepare(
+                hold_out_meta=self.lilaw
+                or (
+                    self._learns_synthetic_weight()
+                    and (is_synthetic.any() or self.synthesizer is not None)
+                )
+            )
             self._warn_about(data)
             # A refit starts from scratch, so only a fit that does may have one;
             # it starts from the random state this fit starts from.
@@ -179,7 +183,10 @@ class FittingMixin:
             start = get_rng_state(self._training_device()) if refits else None
             if reset or not self.initialized_:
                 self.initialize()
-            self._train(data, fit_params, method, start)
+            refit_rows = functools.partial(
+                self._refit_rows, data, prepare, is_synthetic
+            )
+            self._train(data, fit_params, method, start, refit_rows)
         return self
 
     def _warn_about(self, data):
@@ -199,9 +206,10 @@ class FittingMixin:
                     stacklevel=4,
                 )
 
-    def _train(self, data, fit_params, method, refit_rng):
+    def _train(self, data, fit_params, method, refit_rng, refit_rows):
         """Train on ``data``; refit when ``refit_rng`` (the RNG state the fit
-        drew its initial weights from) is given and there is a meta split."""
+        drew its initial weights from) is given and there is a meta split,
+        on the rows ``refit_rows()`` returns."""
         self.meta_indices_ = data.meta_indices
         self.n_synthetic_ = data.n_synthetic
         if data.synthesizer is not None:
@@ -245,13 +253,17 @@ class FittingMixin:
             # with the weights learned above frozen. The same initial weights
             # and batch orders as a fit with these weights fixed would draw.
             learned, history = self.lilaw_state_.state_dict(), self.history_
+            refit_data = refit_rows()
             self.history_ = None  # kept: the refit's epochs follow the learning
             set_rng_state(refit_rng, self._training_device())
             self.initialize()
             self.lilaw_state_.load_state_dict(learned)
             self.history_ = history
+            self.n_synthetic_ = refit_data.n_synthetic
+            if refit_data.synthesizer is not None:
+                self.synthesizer_ = refit_data.synthesizer
             dataset, y_train, _ = training_tensors(
-                data.without_meta_split(),
+                refit_data,
                 self._training_device(),
                 keep_origin=keep_origin,
                 meta_batch_size=self._meta_batch_size(),
@@ -297,6 +309,22 @@ class FittingMixin:
                 state.learner.close()
         restore_best_lilaw_state(self)
         check_parameters(self)
+
+    def _refit_rows(self, data, prepare, is_synthetic):
+        """The rows of the refit: those of a fit with no meta split.
+
+        With a ``synthesizer`` they are the naive mix's rows (the synthesizer
+        run again, with the same seed, on every real row), so a refit whose
+        weights stay 1 is the naive mix's fit. The meta split kept the
+        synthetic rows the weights were learned from free of its rows; once
+        the weights are learned it has no more use for that.
+        """
+        if self.synthesizer is not None and (
+            resolve_meta_origin(self.meta_origin, is_synthetic) != "synthetic"
+        ):
+            return prepare(hold_out_meta=False)
+        # The synthesizer saw every real row already, or there is none.
+        return data.without_meta_split()
 
     def _refits(self):
         """``refit=True``, or ``'auto'`` with a learned ``synthetic_weight``."""

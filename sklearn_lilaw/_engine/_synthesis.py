@@ -42,6 +42,7 @@ class Synthesis:
         self.X = X
         self.y = y
         self.shape = X_checked.shape[1:]
+        self._warned_no_rows = False  # a fit that refits runs it twice
 
     def __call__(self, source, seed):
         rows = np.flatnonzero(source)
@@ -70,12 +71,14 @@ class Synthesis:
                 f"synthesizer made {len(X_new)} rows but {len(y_new)} targets."
             )
         if len(X_new) == 0:
-            warnings.warn(
-                "synthesizer made no rows (an over-sampler on balanced classes "
-                "does this); the fit uses the given rows only.",
-                UserWarning,
-                stacklevel=6,
-            )
+            if not self._warned_no_rows:
+                warnings.warn(
+                    "synthesizer made no rows (an over-sampler on balanced "
+                    "classes does this); the fit uses the given rows only.",
+                    UserWarning,
+                    stacklevel=6,
+                )
+                self._warned_no_rows = True
             return X_new, None, fitted
         try:
             y_new, _ = self.estimator._validate_targets(y_new, reset=False)
