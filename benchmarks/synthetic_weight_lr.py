@@ -2,7 +2,9 @@
 
 The defaults (``synthetic_weight='auto'``, a refit) at several learning
 rates of gamma (``synthetic_weight_lr``) and intervals between its steps
-(``synthetic_weight_interval``, in training batches), on the cells of
+(``synthetic_weight_interval``, in training batches), and optionally
+several sizes of the meta split it is learned from (``--meta-sizes``), on
+the cells of
 ``synthetic.py`` (same tasks, splits, synthetic rows and seeds), against the
 same references: the naive mix and the grid-tuned fixed weight.
 
@@ -15,7 +17,10 @@ rate is slow to push their weight down in a short fit. This measures that
 trade-off. ``'auto'`` (the default) spreads a fixed travel of gamma over the
 fit's steps, so its rate falls as the fit takes more steps. A step every k
 batches (from their rows taken together) makes k times fewer, less noisy
-steps and skips the meta forward pass of the other batches.
+steps and skips the meta forward pass of the other batches. A larger meta
+split (``meta_size``) gives the look-ahead more real rows to compare with
+and takes them from the fit that learns the weight; the refit trains on
+them again.
 
 The references do not depend on the rate, so by default they are read from
 the full run of ``synthetic.py`` (``--reference``, checked to have the same
@@ -29,10 +34,13 @@ Run::
     python benchmarks/synthetic_weight_lr.py            # ~25 min on 2 cores
     python benchmarks/synthetic_weight_lr.py --reference none --split-seed 1
     python benchmarks/synthetic_weight_lr.py --quick    # smoke test, ~20 s
+    python benchmarks/synthetic_weight_lr.py --reference none --split-seed 1 \
+        --rates auto --intervals 4 --meta-sizes 0.05,0.1,0.2,0.3
 
 Writes ``synthetic_weight_lr.md`` and ``.json`` under ``--output-dir``
 (``synthetic_weight_lr_dev.*`` with a ``--split-seed`` other than 0,
-``synthetic_weight_lr_quick.*`` with ``--quick``).
+``synthetic_weight_lr_quick.*`` with ``--quick``; ``synthetic_weight_lr_meta*``
+when ``--meta-sizes`` is not the default's alone).
 """
 
 import json
@@ -51,11 +59,16 @@ from _common import (
 )
 
 REFERENCES = ("naive mix", "fixed best")
+DEFAULT_META_SIZE = 0.05  # the estimators' meta_size
 
 
-def setting_name(rate, interval):
-    """``lr 0.05, every 4``: the rate, and training batches per step."""
-    return f"lr {rate if rate == 'auto' else format(rate, 'g')}, every {interval}"
+def setting_name(rate, interval, meta_size=DEFAULT_META_SIZE):
+    """``lr 0.05, every 4``: the rate, and training batches per step; then
+    ``, meta 0.2`` for a meta split other than the default's."""
+    name = f"lr {rate if rate == 'auto' else format(rate, 'g')}, every {interval}"
+    if meta_size != DEFAULT_META_SIZE:
+        name += f", meta {meta_size:g}"
+    return name
 
 
 def parse_rate(text):
@@ -63,15 +76,17 @@ def parse_rate(text):
     return text if text == "auto" else float(text)
 
 
-def methods_for(rates, intervals=(1,)):
-    """{name: options} of the defaults at each rate and interval."""
+def methods_for(rates, intervals=(1,), meta_sizes=(DEFAULT_META_SIZE,)):
+    """{name: options} of the defaults at each rate, interval and meta size."""
     defaults = synthetic.METHODS["auto, refit"]
     return {
-        setting_name(rate, interval): {
+        setting_name(rate, interval, meta_size): {
             **defaults,
             "synthetic_weight_lr": rate,
             "synthetic_weight_interval": interval,
+            "meta_size": meta_size,
         }
+        for meta_size in meta_sizes
         for interval in intervals
         for rate in rates
     }
@@ -129,14 +144,22 @@ def render(runs, methods, qualities, args, wall, machine, reference):
             ]
     header = ["setting", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
     header += [f"w_s {q}" for q in qualities]
+    sizes = {options["meta_size"] for options in methods.values()}
+    meta = sizes != {DEFAULT_META_SIZE}
     lines = [
-        "# The learned synthetic weight's learning rate and step interval",
+        "# The learned synthetic weight's learning rate and step interval"
+        + (", and its meta split" if meta else ""),
         "",
         f"Command: `{machine['command']}`",
         "",
         "The defaults (`synthetic_weight='auto'`, refit) at each learning "
         "rate and interval (training batches per step of gamma), "
-        f"{args.seeds} splits per task, {args.epochs} epochs, on the cells of "
+        + (
+            "and each meta split size (`meta_size`: `, meta X`; none: 0.05), "
+            if meta
+            else ""
+        )
+        + f"{args.seeds} splits per task, {args.epochs} epochs, on the cells of "
         "`synthetic.py`"
         + (
             " (its reported splits)"
@@ -184,6 +207,11 @@ def main(argv=None):
         default="1,4",
         help="comma-separated synthetic_weight_interval values",
     )
+    p.add_argument(
+        "--meta-sizes",
+        default=str(DEFAULT_META_SIZE),
+        help="comma-separated meta_size values (shares of the rows)",
+    )
     p.add_argument("--seeds", type=int, default=5, help="splits per task")
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument(
@@ -204,9 +232,10 @@ def main(argv=None):
         args.seeds, args.epochs, args.reference = 2, 3, "none"
     rates = [parse_rate(r) for r in args.rates.split(",")]
     intervals = [int(k) for k in args.intervals.split(",")]
+    meta_sizes = [float(m) for m in args.meta_sizes.split(",")]
     reference = None if args.reference == "none" else args.reference
     start = time.perf_counter()
-    settings = methods_for(rates, intervals)
+    settings = methods_for(rates, intervals, meta_sizes)
     methods, runs = settings, []
     if reference is None:
         methods = {"naive mix": synthetic.METHODS["naive mix"], **settings}
@@ -218,7 +247,9 @@ def main(argv=None):
     machine = machine_info()
     md = render(runs, settings, qualities, args, wall, machine, reference)
     data = {"machine": machine, "wall_seconds": wall, "runs": new}
-    stem = "synthetic_weight_lr" + ("_dev" if args.split_seed else "")
+    stem = "synthetic_weight_lr"
+    stem += "" if meta_sizes == [DEFAULT_META_SIZE] else "_meta"
+    stem += "_dev" if args.split_seed else ""
     write_results(args.output_dir, stem, md, data, quick=args.quick)
     print(md.split("## Machine")[0])
 

@@ -20,12 +20,12 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-def _run_quick(script, output_dir):
+def _run_quick(script, output_dir, *options, stem=None):
     # One torch thread: the quick runs are tiny, and on a busy machine the
     # thread pool's waits made them ten times slower than alone.
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     run = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--quick"]
+        [sys.executable, str(BENCHMARKS / script), "--quick", *options]
         + ["--output-dir", str(output_dir)],
         capture_output=True,
         text=True,
@@ -34,7 +34,7 @@ def _run_quick(script, output_dir):
         env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    stem = script.removesuffix(".py")
+    stem = stem or script.removesuffix(".py")
     assert not (output_dir / f"{stem}.md").exists()  # quick never overwrites
     markdown = (output_dir / f"{stem}_quick.md").read_text()
     data = json.loads((output_dir / f"{stem}_quick.json").read_text())
@@ -98,6 +98,17 @@ def test_learning_rate_benchmark_reports_every_setting(tmp_path):
     assert methods == {"naive mix", *(f"lr {s}" for s in settings)}
     for setting in settings:
         assert f"| {setting} |" in markdown
+
+
+def test_meta_size_benchmark_quick(tmp_path):
+    options = ("--rates", "auto", "--intervals", "4", "--meta-sizes", "0.05,0.2")
+    markdown, data = _run_quick(
+        "synthetic_weight_lr.py", tmp_path, *options, stem="synthetic_weight_lr_meta"
+    )
+    methods = {run["method"] for run in data["runs"]}
+    assert methods == {"naive mix", "lr auto, every 4", "lr auto, every 4, meta 0.2"}
+    assert "| auto, every 4, meta 0.2 |" in markdown
+    assert "and its meta split" in markdown
 
 
 def test_evidence_benchmark_quick(tmp_path):
