@@ -105,7 +105,8 @@ module : torch.nn.Module class or instance, default=None
         runs the synthesizer again, with the same seed, on every real row.
         It restarts torch's RNG where the fit started it, so it draws the
         same initial weights and row order as that plain fit: a refit whose
-        weights stayed 1 is the plain fit.""",
+        weights stayed 1 is the plain fit. A synthesizer that is slow to fit
+        (a deep generator) costs that time twice; ``refit=False`` avoids it.""",
     "training_parameters": """\
 optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of the module's parameters (never of alpha, beta, delta),

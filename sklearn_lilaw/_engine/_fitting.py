@@ -4,7 +4,8 @@
 (:func:`~._fit_data.prepare_fit_data`), moves them to the training device
 (:func:`~._tensors.training_tensors`) and runs skorch's own fit loop with a
 :class:`FitState` that the training steps read; with ``refit=True`` it runs
-the loop a second time, on every row, with the learned weights frozen.
+the loop a second time, on the rows of a fit without a meta split (a
+synthesizer run again on every real row), with the learned weights frozen.
 """
 
 import functools
