@@ -58,6 +58,9 @@ def test_no_meta_row_reaches_the_synthesizer_or_the_training_rows(meta_origin):
         set(data.X[meta, 1].astype(int))
     )  # no training row repeats a meta row, generated ones included
     np.testing.assert_array_equal(data.is_synthetic[100:], True)
+    # Real meta rows were kept from it: a refit must run it again, unless
+    # meta_origin='any' happened to draw synthetic rows only.
+    assert data.made_from_every_real_row == is_synthetic[meta].all()
 
 
 def test_synthetic_meta_split_is_drawn_from_generated_rows_too():
@@ -78,6 +81,7 @@ def test_synthetic_meta_split_is_drawn_from_generated_rows_too():
     assert data.is_synthetic[data.meta_indices].all()
     assert len(data.meta_indices) == 30 and (data.meta_indices >= 100).any()
     np.testing.assert_array_equal(np.bincount(data.y[data.meta_indices]), [15, 15])
+    assert data.made_from_every_real_row
 
 
 def test_without_a_meta_split_every_row_trains_and_feeds_the_synthesizer():
@@ -87,7 +91,7 @@ def test_without_a_meta_split_every_row_trains_and_feeds_the_synthesizer():
         X, y, is_synthetic, hold_out_meta=False, synthesize=recorder, seed=0
     )
     assert data.meta_indices.size == 0 and len(data.train_indices) == 175
-    assert len(recorder.seen) == 75
+    assert len(recorder.seen) == 75 and data.made_from_every_real_row
 
 
 def test_meta_size_is_a_share_of_the_given_rows_and_stratified():

@@ -43,6 +43,10 @@ class FitData:
         The fitted synthesizer.
     sample_weight : ndarray or None
         The user's weight of each row (1 for generated rows); None for all 1.
+    made_from_every_real_row : bool
+        False when real meta rows were kept from the synthesizer: the same
+        rows without a meta split need the synthesizer run again. True
+        without a synthesizer.
     """
 
     X: np.ndarray
@@ -52,6 +56,7 @@ class FitData:
     n_synthetic: int = 0
     synthesizer: object = None
     sample_weight: np.ndarray = None
+    made_from_every_real_row: bool = True
 
     def without_meta_split(self):
         """The same rows, every one of them trained on."""
@@ -126,6 +131,7 @@ def prepare_fit_data(
     n_given = X.shape[0]
     origin = resolve_meta_origin(meta_origin, is_synthetic)
     n_meta = meta_split_size(meta_size, n_given, meta_min_size) if hold_out_meta else 0
+    every_real_row = True
     if n_meta and origin == "synthetic":
         # Meta rows are synthetic, so the synthesizer may see every real row.
         X, y, is_synthetic, made = _add_synthetic_rows(
@@ -153,13 +159,21 @@ def prepare_fit_data(
             )
         source = ~is_synthetic
         source[meta] = False
+        every_real_row = synthesize is None or not (~is_synthetic[meta]).any()
         X, y, is_synthetic, made = _add_synthetic_rows(
             X, y, is_synthetic, source, synthesize, seed
         )
     if sample_weight is not None and made.n_synthetic:
         sample_weight = np.concatenate([sample_weight, np.ones(made.n_synthetic)])
     return FitData(
-        X, y, is_synthetic, meta, made.n_synthetic, made.fitted, sample_weight
+        X,
+        y,
+        is_synthetic,
+        meta,
+        made.n_synthetic,
+        made.fitted,
+        sample_weight,
+        made_from_every_real_row=bool(every_real_row),
     )
 
 

@@ -18,7 +18,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import validate_data
 
 from ._divergence import check_parameters
-from ._fit_data import prepare_fit_data, resolve_meta_origin
+from ._fit_data import prepare_fit_data
 from ._lookahead import SyntheticWeightLearner, auto_rate
 from ._origin import check_sample_origin, check_sample_weight
 from ._params import check_params
@@ -184,9 +184,7 @@ class FittingMixin:
             start = get_rng_state(self._training_device()) if refits else None
             if reset or not self.initialized_:
                 self.initialize()
-            refit_rows = functools.partial(
-                self._refit_rows, data, prepare, is_synthetic
-            )
+            refit_rows = functools.partial(_refit_rows, data, prepare)
             self._train(data, fit_params, method, start, refit_rows)
         return self
 
@@ -311,22 +309,6 @@ class FittingMixin:
         restore_best_lilaw_state(self)
         check_parameters(self)
 
-    def _refit_rows(self, data, prepare, is_synthetic):
-        """The rows of the refit: those of a fit with no meta split.
-
-        With a ``synthesizer`` they are the naive mix's rows (the synthesizer
-        run again, with the same seed, on every real row), so a refit whose
-        weights stay 1 is the naive mix's fit. The meta split kept the
-        synthetic rows the weights were learned from free of its rows; once
-        the weights are learned it has no more use for that.
-        """
-        if self.synthesizer is not None and (
-            resolve_meta_origin(self.meta_origin, is_synthetic) != "synthetic"
-        ):
-            return prepare(hold_out_meta=False)
-        # The synthesizer saw every real row already, or there is none.
-        return data.without_meta_split()
-
     def _refits(self):
         """``refit=True``, or ``'auto'`` with a learned ``synthetic_weight``."""
         if self.refit == "auto":
@@ -358,3 +340,17 @@ class FittingMixin:
         batch_size = self._train_batch_size()
         per_epoch = 1 if batch_size == -1 else math.ceil(rows / batch_size)
         return auto_rate(per_epoch * self.max_epochs, self.synthetic_weight_interval)
+
+
+def _refit_rows(data, prepare):
+    """The rows of the refit: those of a fit with no meta split.
+
+    With a ``synthesizer`` they are the naive mix's rows (the synthesizer run
+    again, with the same seed, on every real row), so a refit whose weights
+    stay 1 is the naive mix's fit. The meta split kept the synthetic rows the
+    weights were learned from free of its rows; once the weights are learned
+    it has no more use for that.
+    """
+    if data.made_from_every_real_row:  # no synthesizer, or it saw them all
+        return data.without_meta_split()
+    return prepare(hold_out_meta=False)
