@@ -58,8 +58,10 @@ from _common import (
     write_results,
 )
 
+from sklearn_lilaw import LiLAWClassifier
+
 REFERENCES = ("naive mix", "fixed best")
-DEFAULT_META_SIZE = 0.05  # the estimators' meta_size
+DEFAULT_META_SIZE = LiLAWClassifier().meta_size
 
 
 def setting_name(rate, interval, meta_size=DEFAULT_META_SIZE):
@@ -74,6 +76,11 @@ def setting_name(rate, interval, meta_size=DEFAULT_META_SIZE):
 def parse_rate(text):
     """``'auto'`` (the default rate, spread over the fit's steps) or a number."""
     return text if text == "auto" else float(text)
+
+
+def varies_meta_size(methods):
+    """Whether ``methods`` try a meta split other than the default's."""
+    return {options["meta_size"] for options in methods.values()} != {DEFAULT_META_SIZE}
 
 
 def methods_for(rates, intervals=(1,), meta_sizes=(DEFAULT_META_SIZE,)):
@@ -144,8 +151,7 @@ def render(runs, methods, qualities, args, wall, machine, reference):
             ]
     header = ["setting", "vs naive mix", "vs naive mix, flipped", "vs fixed best"]
     header += [f"w_s {q}" for q in qualities]
-    sizes = {options["meta_size"] for options in methods.values()}
-    meta = sizes != {DEFAULT_META_SIZE}
+    meta = varies_meta_size(methods)
     lines = [
         "# The learned synthetic weight's learning rate and step interval"
         + (", and its meta split" if meta else ""),
@@ -155,7 +161,8 @@ def render(runs, methods, qualities, args, wall, machine, reference):
         "The defaults (`synthetic_weight='auto'`, refit) at each learning "
         "rate and interval (training batches per step of gamma), "
         + (
-            "and each meta split size (`meta_size`: `, meta X`; none: 0.05), "
+            "and each meta split size (`meta_size`: `, meta X`; none: "
+            f"{DEFAULT_META_SIZE:g}), "
             if meta
             else ""
         )
@@ -248,7 +255,7 @@ def main(argv=None):
     md = render(runs, settings, qualities, args, wall, machine, reference)
     data = {"machine": machine, "wall_seconds": wall, "runs": new}
     stem = "synthetic_weight_lr"
-    stem += "" if meta_sizes == [DEFAULT_META_SIZE] else "_meta"
+    stem += "_meta" if varies_meta_size(settings) else ""
     stem += "_dev" if args.split_seed else ""
     write_results(args.output_dir, stem, md, data, quick=args.quick)
     print(md.split("## Machine")[0])
